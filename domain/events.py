@@ -1,0 +1,51 @@
+"""Events (the outbox notifications are derived from) and the audit log."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+class EventKind(enum.StrEnum):
+    RESERVATION_NEW = "reservation.new"
+    RESERVATION_CHANGED = "reservation.changed"
+    RESERVATION_CANCELLED = "reservation.cancelled"
+    TASK_PLANNED = "task.planned"
+    TASK_RESCHEDULED = "task.rescheduled"
+    TASK_CANCELLED = "task.cancelled"
+    TASK_NEEDS_HOST = "task.needs_host"
+    HIRE_PROPOSED = "hire.proposed"
+    HIRE_BOOKED = "hire.booked"
+    HIRE_FAILED = "hire.failed"
+    HIRE_CANCELLED = "hire.cancelled"
+    HIRE_COMPLETED = "hire.completed"
+    APPROVAL_REQUESTED = "approval.requested"
+    FEED_UNHEALTHY = "feed.unhealthy"
+    FEED_DIFF_HELD = "feed.diff_held"
+
+
+@dataclass(slots=True)
+class Event:
+    id: str
+    host_id: str
+    kind: EventKind
+    subject_id: str
+    created_at: datetime
+    message: str  # one readable line for a person
+    payload: dict[str, Any] = field(default_factory=dict)
+    property_id: str | None = None
+    notified_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    id: str
+    host_id: str
+    at: datetime
+    actor: str  # member id, "scheduler" or "agent:<member id>"
+    channel: str
+    action: str
+    arguments: dict[str, Any] = field(default_factory=dict)
+    result: str = ""

@@ -1,0 +1,96 @@
+"""Hires: the marketplace side of a task, and the worker snapshot it was made with."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from domain.errors import IllegalTransition
+
+
+class HireStatus(enum.StrEnum):
+    PROPOSED = "proposed"  # waiting for an approval
+    REQUESTED = "requested"  # idempotency key stored; create sent or about to be
+    BOOKED = "booked"  # the marketplace holds a booking (pending or confirmed by the worker)
+    CONFIRMED = "confirmed"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    FAILED = "failed"
+
+
+H = HireStatus
+_ALLOWED: dict[HireStatus, frozenset[HireStatus]] = {
+    H.PROPOSED: frozenset({H.REQUESTED, H.CANCELLED}),
+    H.REQUESTED: frozenset({H.BOOKED, H.CONFIRMED, H.FAILED, H.CANCELLED}),
+    H.BOOKED: frozenset({H.CONFIRMED, H.IN_PROGRESS, H.COMPLETED, H.CANCELLED, H.FAILED}),
+    H.CONFIRMED: frozenset({H.IN_PROGRESS, H.COMPLETED, H.CANCELLED, H.FAILED}),
+    H.IN_PROGRESS: frozenset({H.COMPLETED, H.CANCELLED, H.FAILED}),
+    H.COMPLETED: frozenset(),
+    H.CANCELLED: frozenset(),
+    H.FAILED: frozenset(),
+}
+LIVE_HIRE = frozenset({H.REQUESTED, H.BOOKED, H.CONFIRMED, H.IN_PROGRESS})
+SPENDING_HIRE = frozenset({H.REQUESTED, H.BOOKED, H.CONFIRMED, H.IN_PROGRESS, H.COMPLETED})
+
+
+@dataclass(frozen=True, slots=True)
+class Worker:
+    """A snapshot of a marketplace human, as seen when ranking."""
+
+    id: str
+    name: str
+    skills: tuple[str, ...]
+    hourly_rate: Decimal
+    city: str
+    rating: float
+    review_count: int
+    currency: str = "USD"
+    is_available: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    at: datetime
+    status: HireStatus
+    note: str = ""
+
+
+@dataclass(slots=True)
+class Hire:
+    id: str
+    host_id: str
+    property_id: str
+    task_id: str
+    attempt: int
+    worker_id: str
+    worker_name: str
+    price: Decimal
+    idempotency_key: str  # one per (task, attempt), stored before the first send
+    created_at: datetime
+    status: HireStatus = HireStatus.REQUESTED
+    booking_id: str | None = None
+    escrow_id: str | None = None
+    bounty_id: str | None = None
+    sandbox: bool = False
+    history: list[StatusChange] = field(default_factory=list)
+    completed_on_time: bool | None = None
+    final_cost: Decimal | None = None
+
+    @staticmethod
+    def key_for(task_id: str, attempt: int) -> str:
+        return f"hire-{task_id}-{attempt}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in LIVE_HIRE
+
+    def transition(self, target: HireStatus, at: datetime, note: str = "") -> None:
+        if target == self.status:
+            return
+        if target not in _ALLOWED[self.status]:
+            raise IllegalTransition("hire", self.status.value, target.value)
+        self.status = target
+        self.history.append(StatusChange(at, target, note))
