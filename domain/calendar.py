@@ -7,7 +7,9 @@ Classify by SUMMARY with a per-platform, locale-aware table, never by UID prefix
 from __future__ import annotations
 
 import enum
+import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -100,3 +102,14 @@ def _reservation(event: CalendarEvent, kind: EventClass, guest: str) -> Classifi
     return Classified(
         event, kind, guest=guest, code=code.group(1) if code else None, phone_last4=phone.group(1) if phone else None
     )
+
+
+def events_hash(events: Iterable[CalendarEvent]) -> str:
+    """Hash of what matters in a fetch: (UID, start, end, SUMMARY, DESCRIPTION), order-free.
+
+    DTSTAMP churns on every fetch, so bodies always differ; this does not.
+    """
+    rows = sorted(
+        f"{e.uid}\x1f{e.start.isoformat()}\x1f{e.end.isoformat()}\x1f{e.summary}\x1f{e.description}" for e in events
+    )
+    return hashlib.sha256("\x1e".join(rows).encode()).hexdigest()

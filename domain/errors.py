@@ -1,18 +1,18 @@
 """The one error tree of Turnover. Every edge (CLI, MCP, agent, chat, HTTP) maps it once.
 
-    TurnoverError                      base; `str(err)` reads well to a person
-    ├── NotFound                       an id that does not exist (or is outside the actor's scope)
-    ├── PermissionDenied               the actor's role or host does not allow this
-    ├── InvalidInput                   a value that cannot be accepted (bad date, negative budget...)
-    ├── Conflict                       the request clashes with current state
-    │   ├── IllegalTransition          a state machine refused a move (task, approval, hire)
-    │   └── AlreadyDecided             an approval was decided before
-    ├── BudgetExceeded                 a spend above a per-task, per-property or per-host cap
-    ├── FeedError                      a calendar feed could not be fetched or parsed
-    ├── MarketplaceError               the marketplace refused or failed
-    │   └── MarketplaceUnavailable     transport failure, 5xx, timeout: worth retrying later
-    └── ConfigurationError             settings or database state that prevents starting
-        └── SchemaTooNew               the database was migrated by a newer Turnover
+TurnoverError                      base; `str(err)` reads well to a person
+├── NotFound                       an id that does not exist (or is outside the actor's scope)
+├── PermissionDenied               the actor's role or host does not allow this
+├── InvalidInput                   a value that cannot be accepted (bad date, negative budget...)
+├── Conflict                       the request clashes with current state
+│   ├── IllegalTransition          a state machine refused a move (task, approval, hire)
+│   └── AlreadyDecided             an approval was decided before
+├── BudgetExceeded                 a spend above a per-task, per-property or per-host cap
+├── FeedError                      a calendar feed could not be fetched or parsed
+├── MarketplaceError               the marketplace refused or failed
+│   └── MarketplaceUnavailable     transport failure, 5xx, timeout: worth retrying later
+└── ConfigurationError             settings or database state that prevents starting
+    └── SchemaTooNew               the database was migrated by a newer Turnover
 """
 
 from __future__ import annotations

@@ -24,6 +24,11 @@ class EventKind(enum.StrEnum):
     APPROVAL_REQUESTED = "approval.requested"
     FEED_UNHEALTHY = "feed.unhealthy"
     FEED_DIFF_HELD = "feed.diff_held"
+    FEED_IMPORTED = "feed.imported"
+
+
+# Recorded for the audit trail and the chat history, but not pushed to anyone's phone.
+QUIET_KINDS = frozenset({EventKind.TASK_PLANNED})
 
 
 @dataclass(slots=True)

@@ -36,10 +36,6 @@ class PlanningRules:
 
     check_in_tasks: bool = False
     check_out_tasks: bool = False
-    restock_every_stays: int | None = None
-    restock_occupancy: float = 0.8
-    inspection_after_vacant_days: int | None = None
-    maintenance_every_days: int | None = None
 
 
 @dataclass(slots=True)

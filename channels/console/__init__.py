@@ -1,0 +1,1 @@
+"""The console channel: notifications printed to a terminal (and, later, `turnover chat`)."""

@@ -1,0 +1,31 @@
+"""The whole deterministic pass: sync -> plan -> hire -> track -> notify. No LLM anywhere."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scheduler.hire import HireReport, hire_tasks
+from scheduler.notify import NotifyReport, notify
+from scheduler.plan import PlanReport, plan_tasks
+from scheduler.sync import SyncReport, sync_feeds
+from scheduler.track import TrackReport, track_hires
+from tools.context import AppDeps
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineReport:
+    sync: SyncReport
+    plan: PlanReport
+    hire: HireReport
+    track: TrackReport
+    notify: NotifyReport
+
+
+async def run_pipeline(deps: AppDeps, *, force_sync: bool = False) -> PipelineReport:
+    """One pass. Every step is idempotent, so a pass after a crash picks up where it stopped."""
+    sync = await sync_feeds(deps, force=force_sync)
+    plan = await plan_tasks(deps)
+    hire = await hire_tasks(deps)
+    track = await track_hires(deps)
+    sent = await notify(deps)
+    return PipelineReport(sync, plan, hire, track, sent)

@@ -1,0 +1,90 @@
+"""Pipeline step 2: turn each property's stays into tasks (rules in `domain.planning`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.events import EventKind
+from domain.planning import NOT_NEEDED, RESERVATION_GONE, diff_plans, plan_property
+from domain.ports import UnitOfWork
+from domain.properties import Property
+from domain.tasks import Task, TaskKind, TaskPlan, TaskStatus
+from tools.context import AppDeps, make_event
+
+
+@dataclass(slots=True)
+class PlanReport:
+    created: int = 0
+    rescheduled: int = 0
+    cancelled: int = 0
+    reopened: int = 0
+
+
+def _label(prop: Property, task: Task | TaskPlan) -> str:
+    local = task.window_start.astimezone(prop.zone)
+    what = "Same-day turnover clean" if task.same_day_turnover else task.kind.value.replace("_", "-").capitalize()
+    return f"{what} at {prop.name}, {local:%a %d %b %H:%M}"
+
+
+async def plan_tasks(deps: AppDeps) -> PlanReport:
+    """Plan every property, one commit per property. Idempotent: a second run changes nothing."""
+    report = PlanReport()
+    async with deps.uow() as uow:
+        property_ids = [p.id for p in await uow.properties.list_all()]
+    for property_id in property_ids:
+        async with deps.uow() as uow:
+            prop = await uow.properties.get(property_id)
+            if prop is not None:
+                await _plan_one(deps, uow, prop, report)
+                await uow.commit()
+    return report
+
+
+async def _plan_one(deps: AppDeps, uow: UnitOfWork, prop: Property, report: PlanReport) -> None:
+    now = deps.clock.now()
+    today = now.astimezone(prop.zone).date()
+    reservations = await uow.reservations.list_for_property(prop.id)
+    inactive = {r.id for r in reservations if not r.is_active}
+    diff = diff_plans(plan_property(prop, reservations, today), await uow.tasks.list_for_property(prop.id), inactive)
+
+    async def emit(kind: EventKind, task: Task, message: str) -> None:
+        event = make_event(deps, kind, host_id=prop.host_id, subject_id=task.id, property_id=prop.id, message=message)
+        await uow.events.add(event)
+
+    for plan in diff.create:
+        task = Task(
+            id=deps.ids.new_id("task"), host_id=prop.host_id, property_id=prop.id, kind=plan.kind,
+            natural_key=plan.natural_key, window_start=plan.window_start, deadline=plan.deadline,
+            budget=plan.budget, required_skills=plan.required_skills, created_at=now,
+            reservation_id=plan.reservation_id, same_day_turnover=plan.same_day_turnover, priority=plan.priority,
+        )  # fmt: skip
+        await uow.tasks.add(task)
+        await emit(EventKind.TASK_PLANNED, task, f"Planned: {_label(prop, task)}")
+        report.created += 1
+    for task, plan in diff.reopen:
+        task.transition(TaskStatus.PLANNED, now, "reservation came back")
+        _adopt(task, plan, now)
+        await uow.tasks.update(task)
+        await emit(EventKind.TASK_PLANNED, task, f"Planned again: {_label(prop, task)}")
+        report.reopened += 1
+    for task, plan in diff.reschedule + diff.reprioritise:
+        moved = (task.window_start, task.deadline) != (plan.window_start, plan.deadline)
+        _adopt(task, plan, now)
+        await uow.tasks.update(task)
+        if moved:
+            await emit(EventKind.TASK_RESCHEDULED, task, f"Moved: {_label(prop, task)}")
+            report.rescheduled += 1
+    for task in diff.cancel:
+        reason = RESERVATION_GONE if task.reservation_id in inactive else NOT_NEEDED
+        task.transition(TaskStatus.CANCELLED, now, reason)
+        await uow.tasks.update(task)
+        await emit(EventKind.TASK_CANCELLED, task, f"Cancelled ({reason}): {_label(prop, task)}")
+        report.cancelled += 1
+
+
+def _adopt(task: Task, plan: TaskPlan, now: datetime) -> None:
+    task.reschedule(plan.window_start, plan.deadline, now)
+    task.same_day_turnover, task.priority = plan.same_day_turnover, plan.priority
+    if task.kind is TaskKind.CLEAN:
+        task.budget = plan.budget

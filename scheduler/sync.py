@@ -1,0 +1,217 @@
+"""Pipeline step 1: fetch every due feed and reconcile it (rules in `domain.sync`)."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from domain.calendar import FeedSnapshot, events_hash
+from domain.events import EventKind
+from domain.feeds import Feed
+from domain.ports import UnitOfWork
+from domain.properties import Property
+from domain.reservations import Block, Reservation, ReservationStatus
+from domain.sync import FeedDiff, StaySpec, is_window_block, reconcile
+from tools.context import AppDeps, make_event
+
+ALERT_AFTER_FAILURES = 3
+FETCH_CONCURRENCY = 16
+
+
+@dataclass(slots=True)
+class SyncReport:
+    feeds: int = 0
+    failed: int = 0
+    held: int = 0
+    new: int = 0
+    changed: int = 0
+    cancelled: int = 0
+    errors: list[str] = field(default_factory=list)  # "<property>: <reason>", never a URL
+
+
+def _next_fetch(deps: AppDeps, feed: Feed, now: datetime) -> datetime:
+    interval = timedelta(minutes=deps.config.sync_interval_minutes)
+    failures = feed.health.consecutive_failures
+    if failures == 0:
+        return now + interval
+    return now + min(interval, timedelta(minutes=2 ** (failures - 1)))
+
+
+async def sync_feeds(deps: AppDeps, *, force: bool = False) -> SyncReport:
+    """Fetch the feeds that are due (all of them with `force`), then reconcile each in its own commit."""
+    now = deps.clock.now()
+    async with deps.uow() as uow:
+        feeds = [
+            f
+            for f in await uow.feeds.list_all()
+            if force or f.health.next_fetch_at is None or f.health.next_fetch_at <= now
+        ]
+    limit = asyncio.Semaphore(FETCH_CONCURRENCY)
+
+    async def fetch(feed: Feed) -> FeedSnapshot:
+        async with limit:
+            return await deps.fetcher.fetch(feed.url)
+
+    snapshots = await asyncio.gather(*(fetch(f) for f in feeds))
+    report = SyncReport(feeds=len(feeds))
+    for feed, snapshot in zip(feeds, snapshots, strict=True):
+        await _apply_fetch(deps, feed.id, snapshot, report)
+    return report
+
+
+async def _apply_fetch(deps: AppDeps, feed_id: str, snapshot: FeedSnapshot, report: SyncReport) -> None:
+    now = deps.clock.now()
+    async with deps.uow() as uow:
+        feed = await uow.feeds.get(feed_id)
+        prop = await uow.properties.get(feed.property_id) if feed else None
+        if feed is None or prop is None:
+            return  # removed while we were fetching
+        if not snapshot.ok:
+            await _record_failure(deps, uow, feed, prop, snapshot.error, now)
+            report.failed += 1
+            report.errors.append(f"{prop.name}: {snapshot.error}")
+        else:
+            today = now.astimezone(prop.zone).date()
+            known = await uow.reservations.list_for_feed(feed.id)
+            blocks = await uow.blocks.list_for_feed(feed.id)
+            diff = reconcile(feed, snapshot, known, blocks, today)
+            if diff.held:
+                await _hold(deps, uow, feed, prop, diff.held, now)
+                report.held += 1
+            else:
+                first_import = feed.health.last_success_at is None
+                await _apply_diff(deps, uow, feed, prop, diff, now, quiet=first_import)
+                feed.health.record_success(now, events_hash(snapshot.events))
+                report.new += len(diff.new)
+                report.changed += len(diff.changed)
+                report.cancelled += len(diff.cancelled)
+        feed.health.next_fetch_at = _next_fetch(deps, feed, now)
+        await uow.feeds.update(feed)
+        await uow.commit()
+
+
+async def _record_failure(
+    deps: AppDeps, uow: UnitOfWork, feed: Feed, prop: Property, error: str, now: datetime
+) -> None:
+    feed.health.record_failure(now, error)
+    if feed.health.consecutive_failures == ALERT_AFTER_FAILURES:
+        message = f"The {feed.platform.value} calendar of {prop.name} failed {ALERT_AFTER_FAILURES} times: {error}"
+        await uow.events.add(
+            make_event(
+                deps,
+                EventKind.FEED_UNHEALTHY,
+                host_id=prop.host_id,
+                subject_id=feed.id,
+                property_id=prop.id,
+                message=message,
+            )
+        )
+
+
+async def _hold(deps: AppDeps, uow: UnitOfWork, feed: Feed, prop: Property, reason: str, now: datetime) -> None:
+    if feed.health.last_error != f"held: {reason}":
+        message = f"Changes to the {feed.platform.value} calendar of {prop.name} are on hold: {reason}."
+        await uow.events.add(
+            make_event(
+                deps,
+                EventKind.FEED_DIFF_HELD,
+                host_id=prop.host_id,
+                subject_id=feed.id,
+                property_id=prop.id,
+                message=message,
+            )
+        )
+    feed.health.last_attempt_at = now
+    feed.health.last_error = f"held: {reason}"
+
+
+def _describe(prop: Property, spec: StaySpec | Reservation) -> str:
+    return f"{prop.name}: {spec.check_in:%a %d %b} → {spec.check_out:%a %d %b}"
+
+
+async def _apply_diff(
+    deps: AppDeps, uow: UnitOfWork, feed: Feed, prop: Property, diff: FeedDiff, now: datetime, *, quiet: bool
+) -> None:
+    async def emit(kind: EventKind, subject: str, message: str) -> None:
+        if not quiet:
+            await uow.events.add(
+                make_event(deps, kind, host_id=prop.host_id, subject_id=subject, property_id=prop.id, message=message)
+            )
+
+    for spec in diff.new:
+        reservation = Reservation(
+            id=deps.ids.new_id("res"), host_id=prop.host_id, property_id=prop.id, feed_id=feed.id, uid=spec.uid,
+            check_in=spec.check_in, check_out=spec.check_out, status=spec.status, first_seen_at=now,
+            updated_at=now, code=spec.code, guest=spec.guest, phone_last4=spec.phone_last4,
+        )  # fmt: skip
+        await uow.reservations.add(reservation)
+        await emit(EventKind.RESERVATION_NEW, reservation.id, f"New booking at {_describe(prop, spec)}")
+    for reservation, spec in diff.changed:
+        before = _describe(prop, reservation)
+        reservation.check_in, reservation.check_out, reservation.status = spec.check_in, spec.check_out, spec.status
+        reservation.guest, reservation.code, reservation.phone_last4 = spec.guest, spec.code, spec.phone_last4
+        reservation.updated_at = now
+        await uow.reservations.update(reservation)
+        await emit(
+            EventKind.RESERVATION_CHANGED, reservation.id, f"Booking changed: {before} is now {_describe(prop, spec)}"
+        )
+    for reservation, status in [(r, ReservationStatus.CANCELLED) for r in diff.cancelled] + [
+        (r, ReservationStatus.OUT_OF_WINDOW) for r in diff.out_of_window
+    ]:
+        reservation.status, reservation.updated_at = status, now
+        await uow.reservations.update(reservation)
+        if status is ReservationStatus.CANCELLED:
+            await emit(
+                EventKind.RESERVATION_CANCELLED, reservation.id, f"Booking cancelled: {_describe(prop, reservation)}"
+            )
+    await _apply_blocks(deps, uow, feed, prop, diff, now)
+    if quiet and (diff.new or diff.blocks):
+        counts = f"{len(diff.new)} bookings, {len(diff.blocks)} blocks"
+        message = f"Imported the {feed.platform.value} calendar of {prop.name}: {counts}."
+        await uow.events.add(
+            make_event(
+                deps,
+                EventKind.FEED_IMPORTED,
+                host_id=prop.host_id,
+                subject_id=feed.id,
+                property_id=prop.id,
+                message=message,
+            )
+        )
+
+
+async def _apply_blocks(
+    deps: AppDeps, uow: UnitOfWork, feed: Feed, prop: Property, diff: FeedDiff, now: datetime
+) -> None:
+    existing = {b.uid: b for b in await uow.blocks.list_for_feed(feed.id)}
+    today = now.astimezone(prop.zone).date()
+    for item in diff.blocks:
+        ev = item.event
+        block = existing.get(ev.uid)
+        window = is_window_block(item, today)
+        if block is None:
+            await uow.blocks.add(
+                Block(
+                    id=deps.ids.new_id("blk"),
+                    property_id=prop.id,
+                    feed_id=feed.id,
+                    uid=ev.uid,
+                    start=ev.start_date,
+                    end=ev.end_date,
+                    summary=ev.summary,
+                    updated_at=now,
+                    window=window,
+                )
+            )
+        elif (block.start, block.end, block.summary, block.window) != (ev.start_date, ev.end_date, ev.summary, window):
+            block.start, block.end, block.summary, block.window, block.updated_at = (
+                ev.start_date,
+                ev.end_date,
+                ev.summary,
+                window,
+                now,
+            )
+            await uow.blocks.update(block)
+    for block in diff.removed_blocks:
+        await uow.blocks.delete(block.id)

@@ -1,0 +1,71 @@
+"""What every use case receives: the ports (a frozen dataclass) and, for tool calls, the actor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from domain.events import AuditEntry, Event, EventKind
+from domain.hosts import Actor
+from domain.ports import Clock, FeedFetcher, IdGenerator, Marketplace, Notifier, UnitOfWork, UnitOfWorkFactory
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineConfig:
+    hire_horizon_days: int = 14  # hire for tasks whose window opens within this many days
+    approval_hours: int = 24  # an approval card expires after this long
+    sync_interval_minutes: int = 15
+
+
+@dataclass(frozen=True, slots=True)
+class AppDeps:
+    uow: UnitOfWorkFactory
+    clock: Clock
+    ids: IdGenerator
+    fetcher: FeedFetcher
+    marketplace: Marketplace
+    notifier: Notifier
+    config: PipelineConfig = PipelineConfig()
+
+
+@dataclass(frozen=True, slots=True)
+class ToolContext:
+    deps: AppDeps
+    actor: Actor
+
+
+async def audit(uow: UnitOfWork, ctx: ToolContext, action: str, arguments: dict[str, Any], result: str) -> None:
+    """Record a tool call in the audit log, inside the caller's unit of work."""
+    entry = AuditEntry(
+        id=ctx.deps.ids.new_id("aud"),
+        host_id=ctx.actor.host_id,
+        at=ctx.deps.clock.now(),
+        actor=ctx.actor.member_id,
+        channel=ctx.actor.channel.value,
+        action=action,
+        arguments=arguments,
+        result=result,
+    )
+    await uow.audit.add(entry)
+
+
+def make_event(
+    deps: AppDeps,
+    kind: EventKind,
+    *,
+    host_id: str,
+    subject_id: str,
+    message: str,
+    property_id: str | None = None,
+    payload: dict[str, Any] | None = None,
+) -> Event:
+    return Event(
+        id=deps.ids.new_id("evt"),
+        host_id=host_id,
+        kind=kind,
+        subject_id=subject_id,
+        created_at=deps.clock.now(),
+        message=message,
+        payload=payload or {},
+        property_id=property_id,
+    )
