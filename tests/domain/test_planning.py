@@ -28,7 +28,7 @@ def _as_tasks(plans: list, status: TaskStatus = TaskStatus.PLANNED) -> list[Task
             same_day_turnover=p.same_day_turnover,
             priority=p.priority,
             status=status,
-        )  # fmt: skip
+        )
         for i, p in enumerate(plans)
     ]
 
