@@ -37,7 +37,8 @@ def _demo(args: argparse.Namespace) -> int:
 def _sandbox(args: argparse.Namespace) -> int:
     from integrations.rentahuman.sandbox.server import serve
 
-    print(f"RentAHuman sandbox on http://127.0.0.1:{args.port}/api (seed {args.seed}); Ctrl-C stops it", file=sys.stderr)
+    url = f"http://127.0.0.1:{args.port}/api"
+    print(f"RentAHuman sandbox on {url} (seed {args.seed}); Ctrl-C stops it", file=sys.stderr)
     serve(port=args.port, seed=args.seed)
     return 0
 
