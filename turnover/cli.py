@@ -18,10 +18,11 @@ def _version(args: argparse.Namespace) -> int:
 
 
 def _db_upgrade(args: argparse.Namespace) -> int:
-    from storage.database import upgrade_database
     from turnover.settings import load_settings
 
     settings = load_settings()
+    from storage.database import upgrade_database
+
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     revision = asyncio.run(upgrade_database(settings.resolved_database_url))
     print(f"database at revision {revision}")

@@ -1,0 +1,89 @@
+"""Fakes at the edges, for pipeline tests: a feed fetcher, a marketplace and a notifier.
+
+They implement the domain's ports and record what happened; our own code is never patched.
+The marketplace fake keeps the sandbox's idempotency rule: a key seen before returns the first
+booking. `lose_next_response` commits a booking and then fails as if the reply was lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from domain.calendar import FeedSnapshot
+from domain.errors import MarketplaceError, MarketplaceUnavailable
+from domain.events import Event
+from domain.hires import Worker
+from domain.ports import BookingRequest, BookingState
+
+
+@dataclass
+class StaticFeedFetcher:
+    snapshots: dict[str, FeedSnapshot] = field(default_factory=dict)
+    calls: list[str] = field(default_factory=list)
+
+    async def fetch(self, url: str) -> FeedSnapshot:
+        self.calls.append(url)
+        return self.snapshots.get(url, FeedSnapshot(error="HTTP 404"))
+
+
+@dataclass
+class FakeMarketplace:
+    workers: list[Worker] = field(default_factory=list)
+    bookings: dict[str, BookingState] = field(default_factory=dict)
+    by_key: dict[str, str] = field(default_factory=dict)
+    requests: list[BookingRequest] = field(default_factory=list)
+    unavailable_times: int = 0
+    lose_next_response: bool = False
+    refuse_with: str = ""
+
+    @property
+    def is_sandbox(self) -> bool:
+        return True
+
+    async def search_workers(
+        self, *, skill: str, city: str | None = None, max_rate: Decimal | None = None, limit: int = 50
+    ) -> list[Worker]:
+        found = [w for w in self.workers if skill in w.skills and (city is None or w.city == city)]
+        return [w for w in found if max_rate is None or w.hourly_rate <= max_rate][:limit]
+
+    async def create_booking(self, request: BookingRequest) -> BookingState:
+        self.requests.append(request)
+        if self.unavailable_times:
+            self.unavailable_times -= 1
+            raise MarketplaceUnavailable("HTTP 503 from the marketplace")
+        if self.refuse_with:
+            raise MarketplaceError(self.refuse_with)
+        booking_id = self.by_key.get(request.idempotency_key)
+        if booking_id is None:
+            booking_id = f"bk{len(self.bookings) + 1}"
+            self.by_key[request.idempotency_key] = booking_id
+            self.bookings[booking_id] = BookingState(booking_id, request.worker_id, "pending")
+        if self.lose_next_response:
+            self.lose_next_response = False
+            raise MarketplaceUnavailable("the connection was reset")
+        return self.bookings[booking_id]
+
+    async def get_booking(self, booking_id: str) -> BookingState:
+        return self.bookings[booking_id]
+
+    async def cancel_booking(self, booking_id: str) -> BookingState:
+        state = self.bookings[booking_id]
+        self.bookings[booking_id] = BookingState(booking_id, state.worker_id, "cancelled")
+        return self.bookings[booking_id]
+
+    def set_status(self, booking_id: str, status: str) -> None:
+        state = self.bookings[booking_id]
+        self.bookings[booking_id] = BookingState(booking_id, state.worker_id, status)
+
+
+@dataclass
+class RecordingNotifier:
+    sent: list[Event] = field(default_factory=list)
+    fail_next: int = 0
+
+    async def send(self, event: Event) -> None:
+        if self.fail_next:
+            self.fail_next -= 1
+            raise ConnectionError("chat is down")
+        self.sent.append(event)

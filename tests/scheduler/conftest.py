@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from domain.calendar import CalendarEvent, FeedSnapshot
+from domain.feeds import Platform
+from integrations.clock import FrozenClock, SequentialIds
+from storage.memory import InMemoryUnitOfWorkFactory
+from tests.builders import NOW, a_worker
+from tests.fakes import FakeMarketplace, RecordingNotifier, StaticFeedFetcher
+from tools.context import AppDeps, ToolContext
+from tools.hosts import ensure_local_owner
+from tools.properties import add_feed, add_property
+
+FEED_URL = "https://calendar.example.test/listing/1.ics?t=0123456789abcdef"
+TODAY = date(2026, 11, 25)
+
+
+@dataclass
+class World:
+    deps: AppDeps
+    ctx: ToolContext
+    clock: FrozenClock
+    fetcher: StaticFeedFetcher
+    market: FakeMarketplace
+    notifier: RecordingNotifier
+    property_id: str
+
+    def publish(self, *stays: tuple[str, date, int], extra: tuple[CalendarEvent, ...] = ()) -> None:
+        events = tuple(
+            CalendarEvent(uid=uid, start=start, end=start + timedelta(days=nights), summary="Reserved")
+            for uid, start, nights in stays
+        )
+        self.fetcher.snapshots[FEED_URL] = FeedSnapshot(events=events + extra)
+
+
+@pytest.fixture
+async def world() -> World:
+    clock = FrozenClock(NOW)
+    fetcher = StaticFeedFetcher()
+    market = FakeMarketplace(
+        workers=[a_worker("w1", rating=4.9), a_worker("w2", rating=4.6), a_worker("w3", hourly_rate=Decimal("50"))]
+    )
+    notifier = RecordingNotifier()
+    deps = AppDeps(
+        uow=InMemoryUnitOfWorkFactory(), clock=clock, ids=SequentialIds(), fetcher=fetcher, marketplace=market,
+        notifier=notifier,
+    )  # fmt: skip
+    ctx = ToolContext(deps, await ensure_local_owner(deps))
+    prop = await add_property(ctx, name="Alfama loft", city="Lisbon", timezone="Europe/Lisbon")
+    await add_feed(ctx, property_id=prop.id, url=FEED_URL, platform=Platform.AIRBNB)
+    return World(deps, ctx, clock, fetcher, market, notifier, prop.id)
