@@ -1,0 +1,12 @@
+"""The RentAHuman marketplace: our client of the real REST API, and a local sandbox that speaks it.
+
+- `client.RentAHumanClient` implements `domain.ports.Marketplace` over httpx (one shared
+  `httpx.AsyncClient`, built by `turnover.bootstrap`).
+- `errors` is the typed error tree, `envelope` maps HTTP answers onto it, `parse` turns bodies
+  into domain objects (one function per object), `retry` holds the backoff policy.
+- `sandbox/` is a real HTTP server (FastAPI + uvicorn on loopback) for tests and `turnover demo`.
+
+May import: `domain`, httpx, pydantic; `sandbox/` may also import fastapi and uvicorn. Production
+code never imports `sandbox/`, except `turnover.bootstrap` when no API key is configured.
+Reference: `rentahuman-api.md` (§3 conventions, §4 endpoints, §8 client rules, §10 sandbox).
+"""
