@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -31,8 +32,18 @@ class FrozenClock:
 
 
 class UuidIds:
+    """Ids that sort in creation order (millisecond time, then a counter), with a random tail.
+
+    Lists ordered by (created_at, id) then keep creation order even when the application clock
+    is frozen (TURNOVER_NOW) and many rows share one instant.
+    """
+
+    def __init__(self) -> None:
+        self._counter = itertools.count()
+
     def new_id(self, prefix: str) -> str:
-        return f"{prefix}_{uuid.uuid4().hex[:16]}"
+        millis = time.time_ns() // 1_000_000
+        return f"{prefix}_{millis:012x}{next(self._counter) % 0x10000:04x}{uuid.uuid4().hex[:8]}"
 
 
 class SequentialIds:

@@ -167,7 +167,7 @@ async def _apply_diff(
             )
     await _apply_blocks(deps, uow, feed, prop, diff, now)
     if quiet and (diff.new or diff.blocks):
-        counts = f"{len(diff.new)} bookings, {len(diff.blocks)} blocks"
+        counts = f"{_plural(len(diff.new), 'booking')}, {_plural(len(diff.blocks), 'block')}"
         message = f"Imported the {feed.platform.value} calendar of {prop.name}: {counts}."
         await uow.events.add(
             make_event(
@@ -179,6 +179,10 @@ async def _apply_diff(
                 message=message,
             )
         )
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 async def _apply_blocks(

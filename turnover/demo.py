@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from channels.console.notifier import ConsoleNotifier
-from channels.console.tables import hires_table, reservations_table, tasks_table
+from channels.console.tables import approvals_table, hires_table, reservations_table, tasks_table
 from domain.feeds import Platform
 from domain.hires import HireStatus
 from integrations.calendars.feed_server import FeedServer
@@ -51,7 +51,7 @@ class DemoProperty:
 DEMO_PROPERTIES = (
     DemoProperty("Alfama loft", "Lisbon", "Europe/Lisbon", Decimal("90"), Decimal("120"),
                  ((Platform.AIRBNB, "/alfama/airbnb.ics"), (Platform.VRBO, "/alfama/vrbo.ics"))),
-    DemoProperty("East Austin bungalow", "Austin", "America/Chicago", Decimal("110"), Decimal("85"),
+    DemoProperty("East Austin bungalow", "Austin", "America/Chicago", Decimal("110"), Decimal("60"),
                  ((Platform.AIRBNB, "/austin/airbnb.ics"),)),
 )  # fmt: skip
 
@@ -99,11 +99,17 @@ async def print_summary(deps: AppDeps, host_id: str, report: PipelineReport, out
         reservations = [r for r in await uow.reservations.list_for_host(host_id, limit=10_000) if r.is_active]
         tasks = await uow.tasks.list_for_host(host_id, limit=10_000)
         hires = await uow.hires.list_for_host(host_id)
+        approvals = await uow.approvals.list_open(host_id)
     by_id = {t.id: t for t in tasks}
+    booked = [h for h in hires if h.status in COUNTED_HIRES]
     sections = [
         (f"Reservations ({len(reservations)})", reservations_table(reservations, props)),
         (f"Tasks ({len(tasks)})", tasks_table(tasks, props)),
-        (f"Hires ({len(hires)})", hires_table(hires, by_id, props)),
+        (f"Hires booked ({len(booked)})", hires_table(booked, by_id, props)),
+        (
+            f"Approvals waiting for a person ({len(approvals)})",
+            approvals_table(approvals, {h.id: h for h in hires}, by_id, props),
+        ),
     ]
     for title, body in sections:
         print(f"\n== {title}\n{body}", file=out)

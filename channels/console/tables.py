@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from zoneinfo import ZoneInfo
 
+from domain.approvals import Approval
 from domain.hires import Hire
 from domain.properties import Property
 from domain.reservations import Reservation
@@ -14,7 +15,7 @@ from domain.tasks import Task
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
     line = "  ".join("-" * w for w in widths)
-    out = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)), line]
+    out = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip(), line]
     out += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows]
     return "\n".join(out)
 
@@ -67,3 +68,22 @@ def hires_table(hires: Sequence[Hire], tasks: Mapping[str, Task], props: Mapping
             ]
         )
     return table(["property", "task", "worker", "price", "status"], rows)
+
+
+def approvals_table(
+    approvals: Sequence[Approval], hires: Mapping[str, Hire], tasks: Mapping[str, Task], props: Mapping[str, Property]
+) -> str:
+    rows = []
+    for a in sorted(approvals, key=lambda a: (tasks[a.task_id].window_start, a.id)):
+        task, zone = tasks[a.task_id], ZoneInfo(props[a.property_id].timezone)
+        rows.append(
+            [
+                a.id,
+                props[a.property_id].name,
+                f"{task.kind.value} {task.window_start.astimezone(zone):%a %d %b}",
+                hires[a.hire_id].worker_name,
+                f"{a.amount:.2f}",
+                a.reason,
+            ]
+        )
+    return table(["approval", "property", "task", "worker", "price", "why"], rows)

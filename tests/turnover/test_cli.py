@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -92,3 +93,17 @@ def test_demo_once_shows_both_properties_and_their_tables() -> None:
     for text in ("Alfama loft", "East Austin bungalow", "== Reservations", "== Tasks", "== Hires", "same-day"):
         assert text in result.stdout
     assert "(sandbox)" in result.stdout
+
+
+def test_demo_keeps_ticking_until_interrupted_and_then_exits_cleanly() -> None:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("TURNOVER_")}
+    env = clean | {"TURNOVER_TICK_SECONDS": "1", "TURNOVER_NOW": "2026-11-25T09:00:00Z"}
+    with subprocess.Popen([*TURNOVER, "demo"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as p:
+        assert p.stdout is not None
+        for line in p.stdout:  # wait for the scheduler to start, however long the first pass takes
+            if "Ctrl-C stops the demo" in line:
+                break
+        p.send_signal(signal.SIGINT)
+        _, err = p.communicate(timeout=30)
+    assert p.returncode == 130
+    assert "Traceback" not in err
