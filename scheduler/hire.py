@@ -28,7 +28,7 @@ from domain.hiring import (
 from domain.ports import BookingRequest, UnitOfWork
 from domain.properties import Property
 from domain.tasks import Task, TaskStatus
-from tools.context import AppDeps, make_event
+from tools.context import AppDeps, record_event
 
 HIREABLE = (TaskStatus.PLANNED, TaskStatus.HIRING)
 
@@ -100,13 +100,14 @@ async def _commit_to(
         host = await uow.hosts.get(prop.host_id)
         if task is None or host is None or task.status not in HIREABLE:
             return
-        spent = await uow.hires.list_for_host(prop.host_id, since=month_start(now, prop.timezone))
+        since = month_start(now, host.timezone)
+        spent = await uow.hires.list_for_host(prop.host_id, since=since)
         try:
             check_caps(
                 best.price, task_budget=task.budget, widened=widened,
-                property_spent=committed_spend(spent, since=month_start(now, prop.timezone), property_id=prop.id),
+                property_spent=committed_spend(spent, since=since, property_id=prop.id),
                 property_budget=prop.policy.monthly_budget,
-                host_spent=committed_spend(spent, since=month_start(now, prop.timezone)), host_cap=host.monthly_cap,
+                host_spent=committed_spend(spent, since=since), host_cap=host.monthly_cap,
             )  # fmt: skip
         except BudgetExceeded as exc:
             await _mark_needs_host(deps, uow, task, prop, str(exc))
@@ -156,10 +157,7 @@ async def _propose(deps: AppDeps, uow: UnitOfWork, task: Task, prop: Property, h
         f"Approval needed: {hire.worker_name} for {task.kind.value} at {prop.name} on {local:%a %d %b %H:%M}, "
         f"{hire.price} ({why})."
     )
-    await uow.events.add(
-        make_event(deps, EventKind.APPROVAL_REQUESTED, host_id=prop.host_id, subject_id=approval.id,
-                   property_id=prop.id, message=message)
-    )  # fmt: skip
+    await record_event(deps, uow, EventKind.APPROVAL_REQUESTED, prop, approval.id, message)
 
 
 def booking_request(hire: Hire, task: Task, prop: Property) -> BookingRequest:
@@ -211,10 +209,7 @@ async def _send(deps: AppDeps, hire: Hire, task: Task, prop: Property, report: H
             f"Booked{where} {stored.worker_name} for {current.kind.value} at {prop.name}, "
             f"{local:%a %d %b %H:%M}, {stored.price}."
         )
-        await uow.events.add(
-            make_event(deps, EventKind.HIRE_BOOKED, host_id=prop.host_id, subject_id=stored.id,
-                       property_id=prop.id, message=message)
-        )  # fmt: skip
+        await record_event(deps, uow, EventKind.HIRE_BOOKED, prop, stored.id, message)
         await uow.commit()
     report.booked += 1
 
@@ -250,7 +245,4 @@ async def _mark_needs_host(deps: AppDeps, uow: UnitOfWork, task: Task, prop: Pro
     await uow.tasks.update(task)
     local = task.window_start.astimezone(prop.zone)
     message = f"Needs you: {task.kind.value} at {prop.name}, {local:%a %d %b %H:%M}: {reason}."
-    await uow.events.add(
-        make_event(deps, EventKind.TASK_NEEDS_HOST, host_id=prop.host_id, subject_id=task.id,
-                   property_id=prop.id, message=message)
-    )  # fmt: skip
+    await record_event(deps, uow, EventKind.TASK_NEEDS_HOST, prop, task.id, message)

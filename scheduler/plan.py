@@ -10,7 +10,7 @@ from domain.planning import NOT_NEEDED, RESERVATION_GONE, diff_plans, plan_prope
 from domain.ports import UnitOfWork
 from domain.properties import Property
 from domain.tasks import Task, TaskKind, TaskPlan, TaskStatus
-from tools.context import AppDeps, make_event
+from tools.context import AppDeps, record_event
 
 
 @dataclass(slots=True)
@@ -49,8 +49,7 @@ async def _plan_one(deps: AppDeps, uow: UnitOfWork, prop: Property, report: Plan
     diff = diff_plans(plan_property(prop, reservations, today), await uow.tasks.list_for_property(prop.id), inactive)
 
     async def emit(kind: EventKind, task: Task, message: str) -> None:
-        event = make_event(deps, kind, host_id=prop.host_id, subject_id=task.id, property_id=prop.id, message=message)
-        await uow.events.add(event)
+        await record_event(deps, uow, kind, prop, task.id, message)
 
     for plan in diff.create:
         task = Task(

@@ -13,7 +13,7 @@ from domain.ports import UnitOfWork
 from domain.properties import Property
 from domain.reservations import Block, Reservation, ReservationStatus
 from domain.sync import FeedDiff, StaySpec, is_window_block, reconcile
-from tools.context import AppDeps, make_event
+from tools.context import AppDeps, record_event
 
 ALERT_AFTER_FAILURES = 3
 FETCH_CONCURRENCY = 16
@@ -97,31 +97,13 @@ async def _record_failure(
     feed.health.record_failure(now, error)
     if feed.health.consecutive_failures == ALERT_AFTER_FAILURES:
         message = f"The {feed.platform.value} calendar of {prop.name} failed {ALERT_AFTER_FAILURES} times: {error}"
-        await uow.events.add(
-            make_event(
-                deps,
-                EventKind.FEED_UNHEALTHY,
-                host_id=prop.host_id,
-                subject_id=feed.id,
-                property_id=prop.id,
-                message=message,
-            )
-        )
+        await record_event(deps, uow, EventKind.FEED_UNHEALTHY, prop, feed.id, message)
 
 
 async def _hold(deps: AppDeps, uow: UnitOfWork, feed: Feed, prop: Property, reason: str, now: datetime) -> None:
     if feed.health.last_error != f"held: {reason}":
         message = f"Changes to the {feed.platform.value} calendar of {prop.name} are on hold: {reason}."
-        await uow.events.add(
-            make_event(
-                deps,
-                EventKind.FEED_DIFF_HELD,
-                host_id=prop.host_id,
-                subject_id=feed.id,
-                property_id=prop.id,
-                message=message,
-            )
-        )
+        await record_event(deps, uow, EventKind.FEED_DIFF_HELD, prop, feed.id, message)
     feed.health.last_attempt_at = now
     feed.health.last_error = f"held: {reason}"
 
@@ -135,9 +117,7 @@ async def _apply_diff(
 ) -> None:
     async def emit(kind: EventKind, subject: str, message: str) -> None:
         if not quiet:
-            await uow.events.add(
-                make_event(deps, kind, host_id=prop.host_id, subject_id=subject, property_id=prop.id, message=message)
-            )
+            await record_event(deps, uow, kind, prop, subject, message)
 
     for spec in diff.new:
         reservation = Reservation(
@@ -169,16 +149,7 @@ async def _apply_diff(
     if quiet and (diff.new or diff.blocks):
         counts = f"{_plural(len(diff.new), 'booking')}, {_plural(len(diff.blocks), 'block')}"
         message = f"Imported the {feed.platform.value} calendar of {prop.name}: {counts}."
-        await uow.events.add(
-            make_event(
-                deps,
-                EventKind.FEED_IMPORTED,
-                host_id=prop.host_id,
-                subject_id=feed.id,
-                property_id=prop.id,
-                message=message,
-            )
-        )
+        await record_event(deps, uow, EventKind.FEED_IMPORTED, prop, feed.id, message)
 
 
 def _plural(n: int, word: str) -> str:

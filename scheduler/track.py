@@ -13,7 +13,7 @@ from domain.events import EventKind
 from domain.hires import Hire, HireStatus
 from domain.ports import BookingState
 from domain.tasks import TaskStatus
-from tools.context import AppDeps, make_event
+from tools.context import AppDeps, record_event
 
 FOLLOWED = (TaskStatus.BOOKED, TaskStatus.IN_PROGRESS, TaskStatus.CANCELLED)
 BOOKING_TO_HIRE = {
@@ -68,10 +68,15 @@ async def _apply(deps: AppDeps, hire_id: str, state: BookingState, report: Track
     async with deps.uow() as uow:
         hire = await uow.hires.get(hire_id)
         task = await uow.tasks.get(hire.task_id) if hire else None
-        if hire is None or task is None or target is None or target is hire.status:
-            if hire is not None and task is not None and target is None and task.is_open:
-                task.transition(TaskStatus.NEEDS_HOST, now, f"unknown marketplace status {state.status!r}")
+        prop = await uow.properties.get(task.property_id) if task else None
+        if hire is None or task is None or prop is None or target is hire.status:
+            return
+        if target is None:  # a status we do not know is never resolved automatically
+            if task.is_open and task.status is not TaskStatus.NEEDS_HOST:
+                reason = f"the marketplace reports an unknown status {state.status!r}"
+                task.transition(TaskStatus.NEEDS_HOST, now, reason)
                 await uow.tasks.update(task)
+                await record_event(deps, uow, EventKind.TASK_NEEDS_HOST, prop, task.id, f"Needs you: {reason}.")
                 await uow.commit()
             return
         hire.transition(target, now, f"marketplace: {state.status}")
@@ -79,17 +84,17 @@ async def _apply(deps: AppDeps, hire_id: str, state: BookingState, report: Track
             hire.final_cost = state.total if state.total is not None else hire.price
             hire.completed_on_time = now <= task.deadline
         await uow.hires.update(hire)
-        kind, message = _task_follows(task.status, target)
-        if kind is not None and task.is_open:
-            task.transition(kind, now, message)
+        follow, why = _task_follows(task.status, target)
+        if follow is not None:
+            task.transition(follow, now, why)
             await uow.tasks.update(task)
-        if target in (HireStatus.CANCELLED, HireStatus.COMPLETED):
-            event = EventKind.HIRE_COMPLETED if target is HireStatus.COMPLETED else EventKind.HIRE_CANCELLED
-            text = f"{hire.worker_name}: {task.kind.value} {'done' if target is HireStatus.COMPLETED else 'cancelled'}"
-            await uow.events.add(
-                make_event(deps, event, host_id=hire.host_id, subject_id=hire.id, property_id=hire.property_id,
-                           message=text + (f" ({task.status_reason})" if task.status_reason else "") + ".")
-            )  # fmt: skip
+        if target is HireStatus.COMPLETED:
+            await record_event(
+                deps, uow, EventKind.HIRE_COMPLETED, prop, hire.id, f"{hire.worker_name}: {task.kind.value} done."
+            )
+        elif target is HireStatus.CANCELLED:
+            text = f"{hire.worker_name}: {task.kind.value} at {prop.name} cancelled ({why or task.status_reason})."
+            await record_event(deps, uow, EventKind.HIRE_CANCELLED, prop, hire.id, text)
         await uow.commit()
     report.changed += 1
 

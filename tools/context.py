@@ -8,6 +8,7 @@ from typing import Any
 from domain.events import AuditEntry, Event, EventKind
 from domain.hosts import Actor
 from domain.ports import Clock, FeedFetcher, IdGenerator, Marketplace, Notifier, UnitOfWork, UnitOfWorkFactory
+from domain.properties import Property
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,23 +50,17 @@ async def audit(uow: UnitOfWork, ctx: ToolContext, action: str, arguments: dict[
     await uow.audit.add(entry)
 
 
-def make_event(
-    deps: AppDeps,
-    kind: EventKind,
-    *,
-    host_id: str,
-    subject_id: str,
-    message: str,
-    property_id: str | None = None,
-    payload: dict[str, Any] | None = None,
-) -> Event:
-    return Event(
+async def record_event(
+    deps: AppDeps, uow: UnitOfWork, kind: EventKind, prop: Property, subject_id: str, message: str
+) -> None:
+    """Add an event about one property to the outbox, inside the caller's unit of work."""
+    event = Event(
         id=deps.ids.new_id("evt"),
-        host_id=host_id,
+        host_id=prop.host_id,
         kind=kind,
         subject_id=subject_id,
         created_at=deps.clock.now(),
         message=message,
-        payload=payload or {},
-        property_id=property_id,
+        property_id=prop.id,
     )
+    await uow.events.add(event)
