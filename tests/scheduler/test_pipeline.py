@@ -176,3 +176,30 @@ async def test_feeds_are_not_fetched_again_before_their_interval(world: World) -
     assert (await sync_feeds(world.deps)).feeds == 0
     world.clock.advance(timedelta(minutes=15))
     assert (await sync_feeds(world.deps)).feeds == 1
+
+
+async def test_the_hosts_monthly_cap_stops_hiring_and_asks_the_host(world: World) -> None:
+    async with world.deps.uow() as uow:
+        host = await uow.hosts.get(world.ctx.actor.host_id)
+        assert host is not None
+        host.monthly_cap = Decimal("100")
+        await uow.hosts.update(host)
+        await uow.commit()
+    world.publish(("a", date(2026, 11, 26), 2), ("b", date(2026, 11, 29), 2))
+    report = await run_pipeline(world.deps, force_sync=True)
+    assert (report.hire.booked, report.hire.needs_host) == (1, 1)
+    reasons = [t.status_reason for t in await _tasks(world) if t.status is TaskStatus.NEEDS_HOST]
+    assert reasons == ["75.00 is above what is left of the host's monthly cap (25.00)."]
+
+
+async def test_a_worker_found_only_by_widening_needs_an_approver(world: World) -> None:
+    world.market.workers[:] = [world.market.workers[2]]  # 50/h: 150 for 3 h, above the 90 budget
+    async with world.deps.uow() as uow:
+        prop = await uow.properties.get(world.property_id)
+        assert prop is not None
+        prop.cleaning_budget = Decimal("130")
+        await uow.properties.update(prop)
+        await uow.commit()
+    world.publish(("a", date(2026, 11, 26), 2))
+    report = await run_pipeline(world.deps, force_sync=True)
+    assert (report.hire.proposed, report.hire.booked, world.market.requests) == (1, 0, [])
