@@ -32,11 +32,14 @@ class App:
 
 
 @contextlib.asynccontextmanager
-async def bootstrap(settings: Settings, *, notifier: Notifier, sandbox_url: str | None = None) -> AsyncIterator[App]:
+async def bootstrap(
+    settings: Settings, *, notifier: Notifier, sandbox_url: str | None = None, start_sandbox: bool = True
+) -> AsyncIterator[App]:
     """Open the database (upgrading it, or refusing a newer one) and wire every port.
 
-    With no RentAHuman key the marketplace is the local sandbox: the one at `sandbox_url`, or
-    one started here for the life of the app.
+    With no RentAHuman key the marketplace is the local sandbox: the one at `sandbox_url`, or one
+    started here for the life of the app (`start_sandbox=False` for commands that never hire: the
+    marketplace then points at a sandbox URL that is not running and any call fails clearly).
     """
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.resolved_database_url)
@@ -46,13 +49,13 @@ async def bootstrap(settings: Settings, *, notifier: Notifier, sandbox_url: str 
         feed_http = await stack.enter_async_context(make_http_client())
         market_http = await stack.enter_async_context(httpx.AsyncClient(timeout=httpx.Timeout(20.0, connect=5.0)))
         api_key = settings.rentahuman_api_key.get_secret_value() if settings.rentahuman_api_key else None
-        if api_key is None and sandbox_url is None:
+        if api_key is None and sandbox_url is None and start_sandbox:
             from integrations.rentahuman.sandbox.server import SandboxServer
 
             sandbox_url = stack.enter_context(SandboxServer()).base_url
         marketplace = RentAHumanClient(
             market_http,
-            base_url=f"{sandbox_url}/api" if api_key is None else settings.rentahuman_base_url,
+            base_url=f"{sandbox_url or 'http://127.0.0.1:9'}/api" if api_key is None else settings.rentahuman_base_url,
             api_key=api_key or SANDBOX_API_KEY,
             agent_id=settings.rentahuman_agent_id,
             sandbox=api_key is None,
