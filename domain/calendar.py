@@ -41,6 +41,7 @@ class FeedSnapshot:
     error: str = ""
     body_sha256: str = ""
     rejected: tuple[str, ...] = ()  # events skipped while parsing, with why
+    empty_body: bool = False  # a failed fetch whose body was empty: counts toward confirming an empty feed
 
     @property
     def ok(self) -> bool:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+
+HOLD_CONFIRMATIONS = 3  # a held diff is applied after this many identical fetches...
+HOLD_SPAN = timedelta(hours=2)  # ...spanning at least this long (calendar-feeds.md rules 2 and 3)
+STALE_AFTER = timedelta(hours=6)
 
 
 class Platform(enum.StrEnum):
@@ -29,17 +33,46 @@ class FeedHealth:
     consecutive_failures: int = 0
     last_content_hash: str = ""  # hash of the normalised events, not of the body (DTSTAMP churns)
     next_fetch_at: datetime | None = None
+    held_since: datetime | None = None  # first fetch of the diff now on hold
+    held_count: int = 0  # fetches in a row that repeated it
+    held_hash: str = ""  # events hash of the held fetch
+    stale_alerted: bool = False  # the host was told this feed went stale; reset by a good fetch
 
     def record_success(self, at: datetime, content_hash: str) -> None:
         self.last_attempt_at = self.last_success_at = at
         self.last_error = ""
         self.consecutive_failures = 0
         self.last_content_hash = content_hash
+        self.stale_alerted = False
+        self.clear_hold()
 
     def record_failure(self, at: datetime, error: str) -> None:
         self.last_attempt_at = at
         self.last_error = error
         self.consecutive_failures += 1
+
+    def observe_hold(self, content_hash: str, at: datetime) -> bool:
+        """Count one more fetch with a held diff; True once the same one is confirmed.
+
+        A different fetch restarts the count: only a repeated, stable result is trusted.
+        """
+        if self.held_since is None or content_hash != self.held_hash:
+            self.held_since, self.held_hash, self.held_count = at, content_hash, 1
+        else:
+            self.held_count += 1
+        return self.held_count >= HOLD_CONFIRMATIONS and at - self.held_since >= HOLD_SPAN
+
+    @property
+    def holding(self) -> bool:
+        return self.held_since is not None
+
+    def clear_hold(self) -> None:
+        self.held_since, self.held_hash, self.held_count = None, "", 0
+
+    def is_stale(self, at: datetime) -> bool:
+        """No good fetch for STALE_AFTER (counted from the first attempt when there never was one)."""
+        since = self.last_success_at
+        return since is not None and at - since >= STALE_AFTER
 
 
 @dataclass(slots=True)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from domain.calendar import FeedSnapshot, events_hash
 from domain.events import EventKind
-from domain.feeds import Feed
+from domain.feeds import STALE_AFTER, Feed
 from domain.ports import UnitOfWork
 from domain.properties import Property
 from domain.reservations import Block, Reservation, ReservationStatus
@@ -31,11 +32,14 @@ class SyncReport:
 
 
 def _next_fetch(deps: AppDeps, feed: Feed, now: datetime) -> datetime:
+    """The normal interval with a stable per-feed jitter of ±10% (so feeds spread out), or after a
+    failure an exponential backoff (1, 2, 4 ... minutes) capped at the normal interval."""
     interval = timedelta(minutes=deps.config.sync_interval_minutes)
     failures = feed.health.consecutive_failures
     if failures == 0:
-        return now + interval
-    return now + min(interval, timedelta(minutes=2 ** (failures - 1)))
+        jitter = (zlib.crc32(feed.id.encode()) % 2001 - 1000) / 10_000
+        return now + interval * (1 + jitter)
+    return now + min(interval, timedelta(minutes=2 ** min(failures - 1, 16)))
 
 
 async def sync_feeds(deps: AppDeps, *, force: bool = False) -> SyncReport:
@@ -67,28 +71,64 @@ async def _apply_fetch(deps: AppDeps, feed_id: str, snapshot: FeedSnapshot, repo
         prop = await uow.properties.get(feed.property_id) if feed else None
         if feed is None or prop is None:
             return  # removed while we were fetching
-        if not snapshot.ok:
+        if snapshot.ok:
+            await _reconcile(deps, uow, feed, prop, snapshot, now, report)
+        else:
             await _record_failure(deps, uow, feed, prop, snapshot.error, now)
             report.failed += 1
             report.errors.append(f"{prop.name}: {snapshot.error}")
-        else:
-            today = now.astimezone(prop.zone).date()
-            known = await uow.reservations.list_for_feed(feed.id)
-            blocks = await uow.blocks.list_for_feed(feed.id)
-            diff = reconcile(feed, snapshot, known, blocks, today)
-            if diff.held:
-                await _hold(deps, uow, feed, prop, diff.held, now)
-                report.held += 1
-            else:
-                first_import = feed.health.last_success_at is None
-                await _apply_diff(deps, uow, feed, prop, diff, now, quiet=first_import)
-                feed.health.record_success(now, events_hash(snapshot.events))
-                report.new += len(diff.new)
-                report.changed += len(diff.changed)
-                report.cancelled += len(diff.cancelled)
+            if snapshot.empty_body:  # rule 2: an empty body counts toward confirming an empty calendar
+                await _reconcile(deps, uow, feed, prop, FeedSnapshot(), now, report, only_if_held=True)
+        if feed.health.is_stale(now) and not feed.health.stale_alerted:
+            feed.health.stale_alerted = True
+            hours = int(STALE_AFTER.total_seconds() // 3600)
+            message = f"The {feed.platform.value} calendar of {prop.name} has not been read for {hours} h or more."
+            await record_event(deps, uow, EventKind.FEED_UNHEALTHY, prop, feed.id, message)
         feed.health.next_fetch_at = _next_fetch(deps, feed, now)
         await uow.feeds.update(feed)
         await uow.commit()
+
+
+async def _reconcile(
+    deps: AppDeps,
+    uow: UnitOfWork,
+    feed: Feed,
+    prop: Property,
+    snapshot: FeedSnapshot,
+    now: datetime,
+    report: SyncReport,
+    *,
+    only_if_held: bool = False,
+) -> None:
+    """Apply a trusted fetch; hold an untrusted one until the same result is seen often enough."""
+    today = now.astimezone(prop.zone).date()
+    known = await uow.reservations.list_for_feed(feed.id)
+    diff = reconcile(feed, snapshot, known, await uow.blocks.list_for_feed(feed.id), today)
+    content = events_hash(snapshot.events)
+    if only_if_held and not diff.held:
+        return  # a failed fetch changes nothing unless it confirms a hold
+    confirmed = bool(diff.held) and feed.health.observe_hold(content, now)
+    if diff.held and not confirmed:
+        if feed.health.held_count == 1:
+            message = f"Changes to the {feed.platform.value} calendar of {prop.name} are on hold: {diff.held}."
+            await record_event(deps, uow, EventKind.FEED_DIFF_HELD, prop, feed.id, message)
+        report.held += 1
+        return
+    if confirmed:
+        count, span = feed.health.held_count, now - (feed.health.held_since or now)
+        message = (
+            f"The {feed.platform.value} calendar of {prop.name} said the same {count} times over "
+            f"{span.total_seconds() / 3600:.1f} h, so its held changes are now applied."
+        )
+        await record_event(deps, uow, EventKind.FEED_DIFF_HELD, prop, feed.id, message)
+    await _apply_diff(deps, uow, feed, prop, diff, now, quiet=feed.health.last_success_at is None and not confirmed)
+    report.new += len(diff.new)
+    report.changed += len(diff.changed)
+    report.cancelled += len(diff.cancelled)
+    if only_if_held:
+        feed.health.clear_hold()
+    else:
+        feed.health.record_success(now, content)
 
 
 async def _record_failure(
@@ -98,14 +138,6 @@ async def _record_failure(
     if feed.health.consecutive_failures == ALERT_AFTER_FAILURES:
         message = f"The {feed.platform.value} calendar of {prop.name} failed {ALERT_AFTER_FAILURES} times: {error}"
         await record_event(deps, uow, EventKind.FEED_UNHEALTHY, prop, feed.id, message)
-
-
-async def _hold(deps: AppDeps, uow: UnitOfWork, feed: Feed, prop: Property, reason: str, now: datetime) -> None:
-    if feed.health.last_error != f"held: {reason}":
-        message = f"Changes to the {feed.platform.value} calendar of {prop.name} are on hold: {reason}."
-        await record_event(deps, uow, EventKind.FEED_DIFF_HELD, prop, feed.id, message)
-    feed.health.last_attempt_at = now
-    feed.health.last_error = f"held: {reason}"
 
 
 def _describe(prop: Property, spec: StaySpec | Reservation) -> str:

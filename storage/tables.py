@@ -23,6 +23,7 @@ from sqlalchemy import (
     Table,
     Time,
     UniqueConstraint,
+    false,
 )
 
 from storage.types import DecimalText, UTCDateTime
@@ -122,6 +123,10 @@ feeds = Table(
     Column("consecutive_failures", Integer, nullable=False),
     Column("last_content_hash", String, nullable=False),
     Column("next_fetch_at", UTCDateTime, nullable=True),
+    Column("held_since", UTCDateTime, nullable=True),
+    Column("held_count", Integer, nullable=False, server_default="0"),
+    Column("held_hash", String, nullable=False, server_default=""),
+    Column("stale_alerted", Boolean, nullable=False, server_default=false()),
     Index(None, "property_id"),
     Index(None, "next_fetch_at"),
 )

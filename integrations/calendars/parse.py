@@ -36,7 +36,7 @@ def parse_calendar(body: bytes) -> FeedSnapshot:
     text = text.removeprefix(_BOM).lstrip()
     reason = _not_a_calendar(text)
     if reason:
-        return FeedSnapshot(error=f"not a calendar: {reason}", body_sha256=digest)
+        return FeedSnapshot(error=f"not a calendar: {reason}", body_sha256=digest, empty_body=not text)
     try:
         calendar = Calendar.from_ical(text)
     except Exception as exc:  # any parser failure is a failed fetch, never a crash

@@ -64,7 +64,8 @@ def a_feed(**kw: Any) -> Feed:
         created_at=at(3),
         options=FeedOptions(blocks_are_bookings=True, honour_event_times=True, dtend_is_last_night=True),
         health=FeedHealth(last_attempt_at=at(4), last_success_at=at(3.5), last_error="HTTP 503",
-                          consecutive_failures=2, last_content_hash="abc123", next_fetch_at=at(4.25)),
+                          consecutive_failures=2, last_content_hash="abc123", next_fetch_at=at(4.25),
+                          held_since=at(3.75), held_count=2, held_hash="def456", stale_alerted=True),
     )  # fmt: skip
     return Feed(**(defaults | kw))
 

@@ -139,3 +139,30 @@ async def test_plain_urls_get_the_async_driver(url: str, driver: str) -> None:
     engine = make_engine(url)
     await engine.dispose()
     assert engine.url.drivername == driver
+
+
+async def test_a_database_at_the_first_revision_keeps_its_feeds_when_upgraded(engine: AsyncEngine) -> None:
+    from storage.migrations import run_upgrade
+
+    async with engine.begin() as conn:
+        await conn.run_sync(run_upgrade, "0001")
+        await conn.exec_driver_sql(
+            "INSERT INTO hosts (id, name, timezone, created_at) VALUES ('h1', 'H', 'UTC', '2026-11-01 00:00:00+00:00')"
+        )
+        await conn.exec_driver_sql(
+            "INSERT INTO properties (id, host_id, name, city, timezone, created_at, address, country, bedrooms,"
+            " bathrooms, max_guests, check_in_time, check_out_time, cleaning_budget, cleaning_minutes, access_notes,"
+            " required_skills, auto_approve_limit, min_rating, ack_hours, check_in_tasks, check_out_tasks) VALUES"
+            " ('p1', 'h1', 'P', 'Lisbon', 'Europe/Lisbon', '2026-11-01 00:00:00+00:00', '', '', 1, 1, 2, '16:00:00',"
+            " '11:00:00', '90', 180, '', '{}', '120', 4.0, 12, false, false)"
+        )
+        await conn.exec_driver_sql(
+            "INSERT INTO feeds (id, property_id, platform, url, created_at, blocks_are_bookings, honour_event_times,"
+            " dtend_is_last_night, last_error, consecutive_failures, last_content_hash) VALUES ('f1', 'p1', 'airbnb',"
+            " 'https://example.test/x.ics', '2026-11-01 00:00:00+00:00', false, false, false, '', 0, 'abc')"
+        )
+    assert await prepare_database(engine) == HEAD
+    async with SqlUnitOfWorkFactory(engine)() as uow:
+        feed = await uow.feeds.get("f1")
+    assert feed is not None
+    assert (feed.health.last_content_hash, feed.health.held_count, feed.health.holding) == ("abc", 0, False)

@@ -156,6 +156,16 @@ def test_a_body_that_is_not_a_calendar_is_a_failed_fetch_that_never_quotes_the_b
         assert quoted not in snapshot.error
 
 
+@pytest.mark.parametrize("body", [b"", b"\r\n  \n", b"\x00\x00"])
+def test_an_empty_body_is_a_failed_fetch_marked_empty(body: bytes) -> None:
+    snapshot = parse_calendar(body)
+    assert (snapshot.ok, snapshot.empty_body) == (False, True)
+
+
+def test_a_non_empty_bad_body_is_not_marked_empty() -> None:
+    assert parse_calendar(NOT_CALENDARS["html"]).empty_body is False
+
+
 def test_a_valid_calendar_with_no_events_is_a_success_with_no_events() -> None:
     snapshot = parse_calendar(_calendar())
 

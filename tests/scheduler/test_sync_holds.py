@@ -1,0 +1,117 @@
+"""Held diffs (calendar-feeds.md rules 2 and 3), staleness alerts and the fetch schedule."""
+
+from datetime import date, timedelta
+
+from domain.calendar import FeedSnapshot
+from domain.events import EventKind
+from domain.reservations import ReservationStatus
+from scheduler.sync import sync_feeds
+from tests.scheduler.conftest import FEED_URL, World
+
+STAYS = [("a", date(2026, 11, 26), 2), ("b", date(2026, 12, 1), 2), ("c", date(2026, 12, 5), 3)]
+
+
+async def _statuses(world: World) -> dict[str, ReservationStatus]:
+    async with world.deps.uow() as uow:
+        return {r.uid: r.status for r in await uow.reservations.list_for_host(world.ctx.actor.host_id, limit=100)}
+
+
+async def _event_kinds(world: World) -> list[EventKind]:
+    async with world.deps.uow() as uow:
+        return [e.kind for e in await uow.events.list_for_host(world.ctx.actor.host_id, limit=500)]
+
+
+async def _sync_every(world: World, minutes: int, times: int) -> None:
+    for _ in range(times):
+        world.clock.advance(timedelta(minutes=minutes))
+        await sync_feeds(world.deps, force=True)
+
+
+async def test_an_empty_calendar_cancels_nothing_until_three_fetches_over_two_hours_agree(world: World) -> None:
+    world.publish(*STAYS)
+    await sync_feeds(world.deps, force=True)
+    world.publish()
+    await _sync_every(world, 30, 3)  # three empty fetches, but only 1 h apart end to end
+    assert set((await _statuses(world)).values()) == {ReservationStatus.CONFIRMED}
+    await _sync_every(world, 60, 1)  # the fourth, 2 h after the first empty one: confirmed
+    assert set((await _statuses(world)).values()) == {ReservationStatus.CANCELLED}
+    assert (await _event_kinds(world)).count(EventKind.RESERVATION_CANCELLED) == 3
+
+
+async def test_a_transient_empty_calendar_changes_nothing_and_clears_the_hold(world: World) -> None:
+    world.publish(*STAYS)
+    await sync_feeds(world.deps, force=True)
+    world.publish()
+    await _sync_every(world, 15, 2)
+    world.publish(*STAYS)
+    await _sync_every(world, 15, 1)
+    world.publish()
+    await _sync_every(world, 60, 2)  # a new hold starts from scratch: 2 fetches are not enough
+    assert set((await _statuses(world)).values()) == {ReservationStatus.CONFIRMED}
+    assert EventKind.RESERVATION_CANCELLED not in await _event_kinds(world)
+
+
+async def test_empty_bodies_count_toward_confirming_an_empty_calendar(world: World) -> None:
+    world.publish(*STAYS)
+    await sync_feeds(world.deps, force=True)
+    world.fetcher.snapshots[FEED_URL] = FeedSnapshot(error="not a calendar: empty body", empty_body=True)
+    await _sync_every(world, 60, 2)
+    assert set((await _statuses(world)).values()) == {ReservationStatus.CONFIRMED}
+    await _sync_every(world, 60, 1)
+    assert set((await _statuses(world)).values()) == {ReservationStatus.CANCELLED}
+
+
+async def test_a_non_empty_error_body_never_counts_toward_a_hold(world: World) -> None:
+    world.publish(*STAYS)
+    await sync_feeds(world.deps, force=True)
+    world.fetcher.snapshots[FEED_URL] = FeedSnapshot(error="not a calendar: a JSON body")
+    await _sync_every(world, 60, 5)
+    assert set((await _statuses(world)).values()) == {ReservationStatus.CONFIRMED}
+
+
+async def test_a_mass_drop_is_applied_only_once_confirmed(world: World) -> None:
+    world.publish(*STAYS)
+    await sync_feeds(world.deps, force=True)
+    world.publish(STAYS[0])
+    await _sync_every(world, 15, 1)
+    assert (await _statuses(world))["b"] is ReservationStatus.CONFIRMED
+    await _sync_every(world, 60, 2)
+    statuses = await _statuses(world)
+    assert (statuses["a"], statuses["b"], statuses["c"]) == (
+        ReservationStatus.CONFIRMED,
+        ReservationStatus.CANCELLED,
+        ReservationStatus.CANCELLED,
+    )
+
+
+async def test_a_feed_without_a_good_fetch_for_six_hours_raises_one_alert(world: World) -> None:
+    world.publish(*STAYS)
+    await sync_feeds(world.deps, force=True)
+    world.fetcher.snapshots.clear()
+    await _sync_every(world, 60, 8)
+    kinds = await _event_kinds(world)
+    assert kinds.count(EventKind.FEED_UNHEALTHY) == 2  # 3 failures in a row, then 6 h stale
+    world.publish(*STAYS)
+    await _sync_every(world, 15, 1)
+    async with world.deps.uow() as uow:
+        [feed] = await uow.feeds.list_all()
+    assert (feed.health.consecutive_failures, feed.health.stale_alerted) == (0, False)
+
+
+async def test_the_next_fetch_is_jittered_within_ten_percent_and_backoff_never_exceeds_the_interval(
+    world: World,
+) -> None:
+    world.publish(*STAYS)
+    await sync_feeds(world.deps, force=True)
+    async with world.deps.uow() as uow:
+        [feed] = await uow.feeds.list_all()
+    assert feed.health.next_fetch_at is not None
+    delay = feed.health.next_fetch_at - world.clock.now()
+    assert timedelta(minutes=13.5) <= delay <= timedelta(minutes=16.5)
+    world.fetcher.snapshots.clear()
+    for _ in range(8):
+        await _sync_every(world, 1, 1)
+        async with world.deps.uow() as uow:
+            [feed] = await uow.feeds.list_all()
+        assert feed.health.next_fetch_at is not None
+        assert feed.health.next_fetch_at - world.clock.now() <= timedelta(minutes=15)
