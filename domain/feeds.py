@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 HOLD_CONFIRMATIONS = 3  # a held diff is applied after this many identical fetches...
 HOLD_SPAN = timedelta(hours=2)  # ...spanning at least this long (calendar-feeds.md rules 2 and 3)
@@ -97,3 +98,34 @@ def redact_url(url: str) -> str:
         return "<feed>"
     host = rest.split("/", 1)[0].split("?", 1)[0]
     return f"{scheme}://{host}/…"
+
+
+class FetchOutcome(enum.StrEnum):
+    APPLIED = "applied"  # trusted and changed something (or the first import)
+    UNCHANGED = "unchanged"  # same events as the last good fetch
+    HELD = "held"  # untrusted: waiting for confirmation
+    CONFIRMED = "confirmed"  # a held diff seen often enough, now applied
+    FAILED = "failed"  # nothing changed (calendar-feeds.md rule 1)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedFetch:
+    """The audit of one fetch (rule 21): what came back, and what was decided and why.
+
+    `events` holds the parsed snapshot when it differs from the previous good one, so decisions can
+    be replayed; it is booking data (it may hold guest names and phone digits).
+    """
+
+    id: str
+    feed_id: str
+    at: datetime
+    outcome: FetchOutcome
+    body_sha256: str = ""
+    events_hash: str = ""
+    event_count: int = 0
+    error: str = ""
+    held_reason: str = ""
+    new: int = 0
+    changed: int = 0
+    cancelled: int = 0
+    events: tuple[dict[str, Any], ...] | None = None

@@ -16,7 +16,7 @@ from typing import Protocol, Self
 from domain.approvals import Approval
 from domain.calendar import FeedSnapshot
 from domain.events import AuditEntry, Event
-from domain.feeds import Feed
+from domain.feeds import Feed, FeedFetch
 from domain.hires import Hire, Worker
 from domain.hosts import Host, Member
 from domain.properties import Property
@@ -67,6 +67,13 @@ class FeedRepository(Protocol):
     async def delete(self, feed_id: str) -> None: ...
     async def list_for_property(self, property_id: str) -> list[Feed]: ...
     async def list_all(self) -> list[Feed]: ...
+
+
+class FeedFetchRepository(Protocol):
+    async def add(self, fetch: FeedFetch) -> None: ...
+    async def list_for_feed(self, feed_id: str, *, limit: int = 50) -> list[FeedFetch]:
+        """The feed's latest fetches, newest first."""
+        ...
 
 
 class ReservationRepository(Protocol):
@@ -135,6 +142,7 @@ class UnitOfWork(Protocol):
     members: MemberRepository
     properties: PropertyRepository
     feeds: FeedRepository
+    fetches: FeedFetchRepository
     reservations: ReservationRepository
     blocks: BlockRepository
     tasks: TaskRepository

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from domain.calendar import FeedSnapshot, events_hash
+from domain.calendar import CalendarEvent, FeedSnapshot, events_hash
 from domain.events import EventKind
-from domain.feeds import STALE_AFTER, Feed
+from domain.feeds import STALE_AFTER, Feed, FeedFetch, FetchOutcome
 from domain.ports import UnitOfWork
 from domain.properties import Property
 from domain.reservations import Block, Reservation, ReservationStatus
@@ -72,13 +72,19 @@ async def _apply_fetch(deps: AppDeps, feed_id: str, snapshot: FeedSnapshot, repo
         if feed is None or prop is None:
             return  # removed while we were fetching
         if snapshot.ok:
-            await _reconcile(deps, uow, feed, prop, snapshot, now, report)
+            fetch = await _reconcile(deps, uow, feed, prop, snapshot, now, report)
         else:
             await _record_failure(deps, uow, feed, prop, snapshot.error, now)
             report.failed += 1
             report.errors.append(f"{prop.name}: {snapshot.error}")
-            if snapshot.empty_body:  # rule 2: an empty body counts toward confirming an empty calendar
-                await _reconcile(deps, uow, feed, prop, FeedSnapshot(), now, report, only_if_held=True)
+            fetch = FeedFetch(deps.ids.new_id("fx"), feed.id, now, FetchOutcome.FAILED, error=snapshot.error)
+            # rule 2: an empty body counts toward confirming an empty calendar
+            counted = None
+            if snapshot.empty_body:
+                counted = await _reconcile(deps, uow, feed, prop, FeedSnapshot(), now, report, only_if_held=True)
+            fetch = replace(counted, error=snapshot.error) if counted is not None else fetch
+        if fetch is not None:
+            await uow.fetches.add(replace(fetch, body_sha256=snapshot.body_sha256))
         if feed.health.is_stale(now) and not feed.health.stale_alerted:
             feed.health.stale_alerted = True
             hours = int(STALE_AFTER.total_seconds() // 3600)
@@ -99,21 +105,30 @@ async def _reconcile(
     report: SyncReport,
     *,
     only_if_held: bool = False,
-) -> None:
-    """Apply a trusted fetch; hold an untrusted one until the same result is seen often enough."""
+) -> FeedFetch | None:
+    """Apply a trusted fetch; hold an untrusted one until the same result is seen often enough.
+
+    Returns the audit record of the decision (None when a failed fetch confirmed nothing).
+    """
     today = now.astimezone(prop.zone).date()
     known = await uow.reservations.list_for_feed(feed.id)
     diff = reconcile(feed, snapshot, known, await uow.blocks.list_for_feed(feed.id), today)
     content = events_hash(snapshot.events)
     if only_if_held and not diff.held:
-        return  # a failed fetch changes nothing unless it confirms a hold
+        return None  # a failed fetch changes nothing unless it confirms a hold
+    fetch = FeedFetch(
+        deps.ids.new_id("fx"), feed.id, now, FetchOutcome.APPLIED, events_hash=content,
+        event_count=len(snapshot.events), held_reason=diff.held, new=len(diff.new), changed=len(diff.changed),
+        cancelled=len(diff.cancelled),
+        events=None if content == feed.health.last_content_hash else tuple(map(_event_record, snapshot.events)),
+    )  # fmt: skip
     confirmed = bool(diff.held) and feed.health.observe_hold(content, now)
     if diff.held and not confirmed:
         if feed.health.held_count == 1:
             message = f"Changes to the {feed.platform.value} calendar of {prop.name} are on hold: {diff.held}."
             await record_event(deps, uow, EventKind.FEED_DIFF_HELD, prop, feed.id, message)
         report.held += 1
-        return
+        return replace(fetch, outcome=FetchOutcome.HELD)
     if confirmed:
         count, span = feed.health.held_count, now - (feed.health.held_since or now)
         message = (
@@ -129,6 +144,16 @@ async def _reconcile(
         feed.health.clear_hold()
     else:
         feed.health.record_success(now, content)
+    if confirmed:
+        return replace(fetch, outcome=FetchOutcome.CONFIRMED)
+    return fetch if fetch.events is not None or not diff.is_empty else replace(fetch, outcome=FetchOutcome.UNCHANGED)
+
+
+def _event_record(event: CalendarEvent) -> dict[str, str]:
+    return {
+        "uid": event.uid, "start": event.start.isoformat(), "end": event.end.isoformat(),
+        "summary": event.summary, "description": event.description,
+    }  # fmt: skip
 
 
 async def _record_failure(

@@ -131,6 +131,25 @@ feeds = Table(
     Index(None, "next_fetch_at"),
 )
 
+feed_fetches = Table(
+    "feed_fetches",
+    metadata,
+    _id(),
+    _ref("feed_id", "feeds.id"),
+    Column("at", UTCDateTime, nullable=False),
+    Column("outcome", String, nullable=False),
+    Column("body_sha256", String, nullable=False),
+    Column("events_hash", String, nullable=False),
+    Column("event_count", Integer, nullable=False),
+    Column("error", String, nullable=False),
+    Column("held_reason", String, nullable=False),
+    Column("new", Integer, nullable=False),
+    Column("changed", Integer, nullable=False),
+    Column("cancelled", Integer, nullable=False),
+    Column("events", JSON, nullable=True),
+    Index(None, "feed_id", "at"),
+)
+
 reservations = Table(
     "reservations",
     metadata,

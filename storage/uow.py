@@ -22,6 +22,7 @@ from domain.ports import (
     AuditRepository,
     BlockRepository,
     EventRepository,
+    FeedFetchRepository,
     FeedRepository,
     HireRepository,
     HostRepository,
@@ -35,6 +36,7 @@ from storage.repositories import (
     SqlAuditRepository,
     SqlBlockRepository,
     SqlEventRepository,
+    SqlFeedFetchRepository,
     SqlFeedRepository,
     SqlHireRepository,
     SqlHostRepository,
@@ -53,6 +55,7 @@ class SqlUnitOfWork:
     members: MemberRepository
     properties: PropertyRepository
     feeds: FeedRepository
+    fetches: FeedFetchRepository
     reservations: ReservationRepository
     blocks: BlockRepository
     tasks: TaskRepository
@@ -72,6 +75,7 @@ class SqlUnitOfWork:
         conn = self._conn = await self._engine.connect()
         self.hosts, self.members = SqlHostRepository(conn), SqlMemberRepository(conn)
         self.properties, self.feeds = SqlPropertyRepository(conn), SqlFeedRepository(conn)
+        self.fetches = SqlFeedFetchRepository(conn)
         self.reservations, self.blocks = SqlReservationRepository(conn), SqlBlockRepository(conn)
         self.tasks, self.hires = SqlTaskRepository(conn), SqlHireRepository(conn)
         self.approvals, self.events = SqlApprovalRepository(conn), SqlEventRepository(conn)

@@ -14,7 +14,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from domain.approvals import Approval, ApprovalStatus
 from domain.events import AuditEntry, Event
-from domain.feeds import Feed
+from domain.feeds import Feed, FeedFetch
 from domain.hires import Hire
 from domain.hosts import Host, Member
 from domain.properties import Property
@@ -212,3 +212,14 @@ class InMemoryAuditRepository(_Repository[AuditEntry]):
 
     async def list_for_host(self, host_id: str, *, limit: int = 50) -> list[AuditEntry]:
         return _page(self._select(lambda e: e.host_id == host_id, lambda e: (e.at, e.id), desc=True), limit)
+
+
+class InMemoryFeedFetchRepository(_Repository[FeedFetch]):
+    table = "feed_fetches"
+
+    async def add(self, fetch: FeedFetch) -> None:
+        events = None if fetch.events is None else tuple(json_copy(e, "fetched event") for e in fetch.events)
+        await super().add(dataclasses.replace(fetch, events=events))
+
+    async def list_for_feed(self, feed_id: str, *, limit: int = 50) -> list[FeedFetch]:
+        return _page(self._select(lambda f: f.feed_id == feed_id, lambda f: (f.at, f.id), desc=True), limit)

@@ -42,6 +42,7 @@ TABLES: dict[str, TableSpec] = {
     ),
     "properties": TableSpec("property", references=(Reference("host_id", "hosts"),)),
     "feeds": TableSpec("feed", references=(Reference("property_id", "properties"),)),
+    "feed_fetches": TableSpec("feed fetch", references=(Reference("feed_id", "feeds"),)),
     "reservations": TableSpec(
         "reservation",
         uniques=(_key("feed_id", "uid"),),

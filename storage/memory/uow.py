@@ -14,6 +14,7 @@ from domain.ports import (
     AuditRepository,
     BlockRepository,
     EventRepository,
+    FeedFetchRepository,
     FeedRepository,
     HireRepository,
     HostRepository,
@@ -27,6 +28,7 @@ from storage.memory.repositories import (
     InMemoryAuditRepository,
     InMemoryBlockRepository,
     InMemoryEventRepository,
+    InMemoryFeedFetchRepository,
     InMemoryFeedRepository,
     InMemoryHireRepository,
     InMemoryHostRepository,
@@ -46,6 +48,7 @@ class InMemoryUnitOfWork:
     members: MemberRepository
     properties: PropertyRepository
     feeds: FeedRepository
+    fetches: FeedFetchRepository
     reservations: ReservationRepository
     blocks: BlockRepository
     tasks: TaskRepository
@@ -65,6 +68,7 @@ class InMemoryUnitOfWork:
         tx = self._tx = Transaction(self.store)
         self.hosts, self.members = InMemoryHostRepository(tx), InMemoryMemberRepository(tx)
         self.properties, self.feeds = InMemoryPropertyRepository(tx), InMemoryFeedRepository(tx)
+        self.fetches = InMemoryFeedFetchRepository(tx)
         self.reservations, self.blocks = InMemoryReservationRepository(tx), InMemoryBlockRepository(tx)
         self.tasks, self.hires = InMemoryTaskRepository(tx), InMemoryHireRepository(tx)
         self.approvals, self.events = InMemoryApprovalRepository(tx), InMemoryEventRepository(tx)

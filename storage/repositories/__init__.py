@@ -9,7 +9,7 @@ from storage.repositories.accounts import (
     SqlMemberRepository,
     SqlPropertyRepository,
 )
-from storage.repositories.history import SqlAuditRepository, SqlEventRepository
+from storage.repositories.history import SqlAuditRepository, SqlEventRepository, SqlFeedFetchRepository
 from storage.repositories.stays import SqlBlockRepository, SqlReservationRepository
 from storage.repositories.work import SqlApprovalRepository, SqlHireRepository, SqlTaskRepository
 
@@ -18,6 +18,7 @@ __all__ = [
     "SqlAuditRepository",
     "SqlBlockRepository",
     "SqlEventRepository",
+    "SqlFeedFetchRepository",
     "SqlFeedRepository",
     "SqlHireRepository",
     "SqlHostRepository",

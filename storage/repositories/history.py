@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import Row, select
 
 from domain.events import AuditEntry, Event, EventKind
+from domain.feeds import FeedFetch, FetchOutcome
 from storage import tables as t
 from storage.contract import json_copy
 from storage.repositories.base import SqlRepository
@@ -72,4 +73,34 @@ def _entry(row: Row[Any]) -> AuditEntry:
     return AuditEntry(
         id=row.id, host_id=row.host_id, at=row.at, actor=row.actor, channel=row.channel, action=row.action,
         arguments=row.arguments, result=row.result,
+    )  # fmt: skip
+
+
+class SqlFeedFetchRepository(SqlRepository):
+    table = t.feed_fetches
+    kind = "feed fetch"
+
+    async def add(self, fetch: FeedFetch) -> None:
+        events = None if fetch.events is None else [json_copy(e, "fetched event") for e in fetch.events]
+        values = {
+            "id": fetch.id, "feed_id": fetch.feed_id, "at": fetch.at, "outcome": fetch.outcome.value,
+            "body_sha256": fetch.body_sha256, "events_hash": fetch.events_hash, "event_count": fetch.event_count,
+            "error": fetch.error, "held_reason": fetch.held_reason, "new": fetch.new, "changed": fetch.changed,
+            "cancelled": fetch.cancelled, "events": events,
+        }  # fmt: skip
+        await self._insert(values)
+
+    async def list_for_feed(self, feed_id: str, *, limit: int = 50) -> list[FeedFetch]:
+        """The feed's latest fetches, newest first."""
+        f = t.feed_fetches.c
+        query = select(t.feed_fetches).where(f.feed_id == feed_id).order_by(f.at.desc(), f.id.desc()).limit(limit)
+        return [_fetch(row) for row in await self._rows(query)]
+
+
+def _fetch(row: Row[Any]) -> FeedFetch:
+    return FeedFetch(
+        id=row.id, feed_id=row.feed_id, at=row.at, outcome=FetchOutcome(row.outcome), body_sha256=row.body_sha256,
+        events_hash=row.events_hash, event_count=row.event_count, error=row.error, held_reason=row.held_reason,
+        new=row.new, changed=row.changed, cancelled=row.cancelled,
+        events=None if row.events is None else tuple(row.events),
     )  # fmt: skip

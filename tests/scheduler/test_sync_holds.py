@@ -115,3 +115,35 @@ async def test_the_next_fetch_is_jittered_within_ten_percent_and_backoff_never_e
             [feed] = await uow.feeds.list_all()
         assert feed.health.next_fetch_at is not None
         assert feed.health.next_fetch_at - world.clock.now() <= timedelta(minutes=15)
+
+
+async def _fetch_log(world: World):
+    async with world.deps.uow() as uow:
+        [feed] = await uow.feeds.list_all()
+        return list(reversed(await uow.fetches.list_for_feed(feed.id, limit=100)))
+
+
+async def test_every_fetch_is_audited_with_its_decision_and_changed_snapshots_are_kept(world: World) -> None:
+    world.publish(*STAYS)
+    await sync_feeds(world.deps, force=True)
+    await _sync_every(world, 15, 1)
+    world.publish()
+    await _sync_every(world, 15, 1)
+    world.fetcher.snapshots[FEED_URL] = FeedSnapshot(error="HTTP 503")
+    await _sync_every(world, 15, 1)
+    log = await _fetch_log(world)
+    assert [f.outcome.value for f in log] == ["applied", "unchanged", "held", "failed"]
+    assert [f.event_count for f in log] == [3, 3, 0, 0]
+    assert [f.events is not None for f in log] == [True, False, True, False]
+    assert log[2].held_reason.startswith("the feed came back empty") and log[3].error == "HTTP 503"
+    assert {e["uid"] for e in log[0].events or ()} == {"a", "b", "c"}
+
+
+async def test_a_confirmed_hold_is_audited_as_confirmed_with_what_it_cancelled(world: World) -> None:
+    world.publish(*STAYS)
+    await sync_feeds(world.deps, force=True)
+    world.publish()
+    await _sync_every(world, 60, 3)
+    log = await _fetch_log(world)
+    assert [f.outcome.value for f in log] == ["applied", "held", "held", "confirmed"]
+    assert log[-1].cancelled == 3

@@ -13,7 +13,7 @@ import pytest
 from domain.approvals import ApprovalStatus
 from domain.errors import Conflict, InvalidInput, NotFound
 from domain.events import EventKind
-from domain.feeds import FeedHealth, FeedOptions
+from domain.feeds import FeedFetch, FeedHealth, FeedOptions, FetchOutcome
 from domain.hires import HireStatus
 from domain.hosts import Role
 from domain.ports import UnitOfWork, UnitOfWorkFactory
@@ -618,3 +618,45 @@ async def test_events_and_audit_entries_of_a_host_come_newest_first(uow_factory:
         assert [e.id for e in await uow.events.list_for_host("host_1", limit=1)] == ["x_c"]
         assert [e.id for e in await uow.audit.list_for_host("host_1")] == ["x_c", "x_a", "x_b"]
         assert [e.id for e in await uow.audit.list_for_host("host_1", limit=2)] == ["x_c", "x_a"]
+
+
+def a_fetch(fetch_id: str, hours: float, **kw: Any) -> FeedFetch:
+    defaults: dict[str, Any] = dict(
+        id=fetch_id, feed_id="feed_1", at=at(hours), outcome=FetchOutcome.APPLIED, body_sha256="b" * 64,
+        events_hash="e" * 64, event_count=2, error="", held_reason="", new=1, changed=1, cancelled=0,
+        events=({"uid": "u1", "start": "2026-07-01", "end": "2026-07-03", "summary": "Reserved", "description": ""},),
+    )  # fmt: skip
+    return FeedFetch(**(defaults | kw))
+
+
+async def test_feed_fetches_round_trip_and_list_newest_first(uow_factory: UnitOfWorkFactory) -> None:
+    async with uow_factory() as uow:
+        await seed(uow)
+        first = a_fetch("fx_1", 1)
+        held = a_fetch("fx_2", 2, outcome=FetchOutcome.HELD, held_reason="the feed came back empty", events=None)
+        failed = a_fetch("fx_3", 3, outcome=FetchOutcome.FAILED, error="HTTP 503", event_count=0, events=None)
+        for fetch in (held, first, failed):
+            await uow.fetches.add(fetch)
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.fetches.list_for_feed("feed_1") == [failed, held, first]
+        assert await uow.fetches.list_for_feed("feed_1", limit=1) == [failed]
+        assert await uow.fetches.list_for_feed("feed_2") == []
+
+
+async def test_a_fetch_of_an_unknown_feed_is_a_conflict(uow_factory: UnitOfWorkFactory) -> None:
+    async with uow_factory() as uow:
+        with pytest.raises(Conflict):
+            await uow.fetches.add(a_fetch("fx_1", 1, feed_id="nope"))
+
+
+async def test_deleting_a_feed_deletes_its_fetch_log(uow_factory: UnitOfWorkFactory) -> None:
+    async with uow_factory() as uow:
+        await seed(uow)
+        await uow.fetches.add(a_fetch("fx_1", 1))
+        await uow.commit()
+    async with uow_factory() as uow:
+        await uow.feeds.delete("feed_1")
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.fetches.list_for_feed("feed_1") == []
