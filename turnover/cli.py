@@ -7,6 +7,8 @@ import asyncio
 import sys
 from collections.abc import Callable, Sequence
 
+from turnover.feeds_cli import register as register_feed_commands  # stdlib only at import
+
 Handler = Callable[[argparse.Namespace], int]
 
 
@@ -67,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--seed", type=int, default=7, help="seed for workers and ids (default 7)")
     sandbox.set_defaults(handler=_sandbox)
 
+    register_feed_commands(commands)
     commands.add_parser("version", help="print the version").set_defaults(handler=_version)
     return parser
 
