@@ -24,10 +24,11 @@ from domain.hiring import (
     month_start,
     rank_candidates,
     route_for,
+    task_hours,
 )
 from domain.ports import BookingRequest, UnitOfWork
 from domain.properties import Property
-from domain.tasks import Task, TaskStatus
+from domain.tasks import Task, TaskKind, TaskStatus
 from tools.context import AppDeps, record_event
 
 HIREABLE = (TaskStatus.PLANNED, TaskStatus.HIRING)
@@ -165,7 +166,7 @@ def booking_request(hire: Hire, task: Task, prop: Property) -> BookingRequest:
     local_start = task.window_start.astimezone(prop.zone)
     local_end = task.deadline.astimezone(prop.zone)
     hours = round((task.deadline - task.window_start).total_seconds() / 3600, 1)
-    what = "Turnover clean" if task.kind.value == "clean" else task.kind.value.replace("_", " ").capitalize()
+    what = "Turnover clean" if task.kind is TaskKind.CLEAN else task.kind.value.replace("_", " ").capitalize()
     description = (
         f"{what} for a short-term rental in {prop.city} ({prop.bedrooms} bedroom(s), {prop.bathrooms} bathroom(s)). "
         f"Window: {local_start:%Y-%m-%d %H:%M} to {local_end:%Y-%m-%d %H:%M} ({prop.timezone}), {hours} h available."
@@ -177,7 +178,7 @@ def booking_request(hire: Hire, task: Task, prop: Property) -> BookingRequest:
         title=f"{what} in {prop.city}",
         description=description,
         start=task.window_start,
-        estimated_hours=max(0.5, min(float(prop.cleaning_minutes) / 60, 168.0)) if task.kind.value == "clean" else 1.0,
+        estimated_hours=min(max(task_hours(task, prop), 0.5), 168.0),  # the marketplace accepts 0.5 to 168
         idempotency_key=hire.idempotency_key,
     )
 
