@@ -203,3 +203,19 @@ async def test_a_worker_found_only_by_widening_needs_an_approver(world: World) -
     world.publish(("a", date(2026, 11, 26), 2))
     report = await run_pipeline(world.deps, force_sync=True)
     assert (report.hire.proposed, report.hire.booked, world.market.requests) == (1, 0, [])
+
+
+async def test_public_booking_text_never_carries_the_address_or_access_notes(world: World) -> None:
+    async with world.deps.uow() as uow:
+        prop = await uow.properties.get(world.property_id)
+        assert prop is not None
+        prop.address, prop.access_notes = "Rua das Flores 12, 3º esq", "door code 4482#"
+        await uow.properties.update(prop)
+        await uow.commit()
+    world.publish(("a", date(2026, 11, 26), 2))
+    await run_pipeline(world.deps, force_sync=True)
+    [request] = world.market.requests
+    public = request.title + request.description
+    assert "Lisbon" in public
+    assert "Flores" not in public and "4482" not in public
+    assert request.estimated_hours == 3.0
