@@ -1,0 +1,29 @@
+"""Rule 20: a stay booked on one platform shows up as a block on the others; it is one stay, one clean."""
+
+from datetime import date
+
+from domain.calendar import CalendarEvent, FeedSnapshot
+from domain.feeds import Platform
+from scheduler.pipeline import run_pipeline
+from tests.scheduler.conftest import World
+from tools.properties import add_feed
+
+VRBO_URL = "https://calendar.example.test/vrbo/1.ics?token=secret"
+BOOKING_URL = "https://calendar.example.test/booking/1.ics?token=secret"
+
+
+async def test_a_stay_reflected_as_blocks_on_other_platforms_makes_one_booking_and_one_clean(world: World) -> None:
+    await add_feed(world.ctx, property_id=world.property_id, url=VRBO_URL, platform=Platform.VRBO)
+    await add_feed(world.ctx, property_id=world.property_id, url=BOOKING_URL, platform=Platform.BOOKING)
+    world.publish(("airbnb-stay", date(2026, 11, 26), 2))
+    start, end = date(2026, 11, 26), date(2026, 11, 28)
+    world.fetcher.snapshots[VRBO_URL] = FeedSnapshot(events=(CalendarEvent("v1", start, end, "Blocked"),))
+    world.fetcher.snapshots[BOOKING_URL] = FeedSnapshot(
+        events=(CalendarEvent("b1", start, end, "CLOSED - Not available"),)
+    )
+    report = await run_pipeline(world.deps, force_sync=True)
+    assert (report.sync.feeds, report.sync.new, report.plan.created, report.hire.booked) == (3, 1, 1, 1)
+    async with world.deps.uow() as uow:
+        feeds = await uow.feeds.list_for_property(world.property_id)
+        blocks = [b for f in feeds for b in await uow.blocks.list_for_feed(f.id)]
+    assert sorted(b.uid for b in blocks) == ["b1", "v1"]
