@@ -48,9 +48,6 @@ async def _plan_one(deps: AppDeps, uow: UnitOfWork, prop: Property, report: Plan
     inactive = {r.id for r in reservations if not r.is_active}
     diff = diff_plans(plan_property(prop, reservations, today), await uow.tasks.list_for_property(prop.id), inactive)
 
-    async def emit(kind: EventKind, task: Task, message: str) -> None:
-        await record_event(deps, uow, kind, prop, task.id, message)
-
     for plan in diff.create:
         task = Task(
             id=deps.ids.new_id("task"), host_id=prop.host_id, property_id=prop.id, kind=plan.kind,
@@ -59,26 +56,28 @@ async def _plan_one(deps: AppDeps, uow: UnitOfWork, prop: Property, report: Plan
             reservation_id=plan.reservation_id, same_day_turnover=plan.same_day_turnover, priority=plan.priority,
         )  # fmt: skip
         await uow.tasks.add(task)
-        await emit(EventKind.TASK_PLANNED, task, f"Planned: {_label(prop, task)}")
+        await record_event(deps, uow, EventKind.TASK_PLANNED, prop, task.id, f"Planned: {_label(prop, task)}")
         report.created += 1
     for task, plan in diff.reopen:
         task.transition(TaskStatus.PLANNED, now, "reservation came back")
         _adopt(task, plan, now)
         await uow.tasks.update(task)
-        await emit(EventKind.TASK_PLANNED, task, f"Planned again: {_label(prop, task)}")
+        await record_event(deps, uow, EventKind.TASK_PLANNED, prop, task.id, f"Planned again: {_label(prop, task)}")
         report.reopened += 1
     for task, plan in diff.reschedule + diff.reprioritise:
         moved = (task.window_start, task.deadline) != (plan.window_start, plan.deadline)
         _adopt(task, plan, now)
         await uow.tasks.update(task)
         if moved:
-            await emit(EventKind.TASK_RESCHEDULED, task, f"Moved: {_label(prop, task)}")
+            await record_event(deps, uow, EventKind.TASK_RESCHEDULED, prop, task.id, f"Moved: {_label(prop, task)}")
             report.rescheduled += 1
     for task in diff.cancel:
         reason = RESERVATION_GONE if task.reservation_id in inactive else NOT_NEEDED
         task.transition(TaskStatus.CANCELLED, now, reason)
         await uow.tasks.update(task)
-        await emit(EventKind.TASK_CANCELLED, task, f"Cancelled ({reason}): {_label(prop, task)}")
+        await record_event(
+            deps, uow, EventKind.TASK_CANCELLED, prop, task.id, f"Cancelled ({reason}): {_label(prop, task)}"
+        )
         report.cancelled += 1
 
 

@@ -112,7 +112,8 @@ async def _reconcile(
     """
     today = now.astimezone(prop.zone).date()
     known = await uow.reservations.list_for_feed(feed.id)
-    diff = reconcile(feed, snapshot, known, await uow.blocks.list_for_feed(feed.id), today)
+    blocks = await uow.blocks.list_for_feed(feed.id)
+    diff = reconcile(feed, snapshot, known, blocks, today)
     content = events_hash(snapshot.events)
     if only_if_held and not diff.held:
         return None  # a failed fetch changes nothing unless it confirms a hold
@@ -136,7 +137,8 @@ async def _reconcile(
             f"{span.total_seconds() / 3600:.1f} h, so its held changes are now applied."
         )
         await record_event(deps, uow, EventKind.FEED_DIFF_HELD, prop, feed.id, message)
-    await _apply_diff(deps, uow, feed, prop, diff, now, quiet=feed.health.last_success_at is None and not confirmed)
+    quiet = feed.health.last_success_at is None and not confirmed
+    await _apply_diff(deps, uow, feed, prop, diff, blocks, now, quiet=quiet)
     report.new += len(diff.new)
     report.changed += len(diff.changed)
     report.cancelled += len(diff.cancelled)
@@ -170,7 +172,15 @@ def _describe(prop: Property, spec: StaySpec | Reservation) -> str:
 
 
 async def _apply_diff(
-    deps: AppDeps, uow: UnitOfWork, feed: Feed, prop: Property, diff: FeedDiff, now: datetime, *, quiet: bool
+    deps: AppDeps,
+    uow: UnitOfWork,
+    feed: Feed,
+    prop: Property,
+    diff: FeedDiff,
+    blocks: list[Block],
+    now: datetime,
+    *,
+    quiet: bool,
 ) -> None:
     async def emit(kind: EventKind, subject: str, message: str) -> None:
         if not quiet:
@@ -193,16 +203,16 @@ async def _apply_diff(
         await emit(
             EventKind.RESERVATION_CHANGED, reservation.id, f"Booking changed: {before} is now {_describe(prop, spec)}"
         )
-    for reservation, status in [(r, ReservationStatus.CANCELLED) for r in diff.cancelled] + [
-        (r, ReservationStatus.OUT_OF_WINDOW) for r in diff.out_of_window
-    ]:
-        reservation.status, reservation.updated_at = status, now
+    for reservation in diff.out_of_window:
+        reservation.status, reservation.updated_at = ReservationStatus.OUT_OF_WINDOW, now
         await uow.reservations.update(reservation)
-        if status is ReservationStatus.CANCELLED:
-            await emit(
-                EventKind.RESERVATION_CANCELLED, reservation.id, f"Booking cancelled: {_describe(prop, reservation)}"
-            )
-    await _apply_blocks(deps, uow, feed, prop, diff, now)
+    for reservation in diff.cancelled:
+        reservation.status, reservation.updated_at = ReservationStatus.CANCELLED, now
+        await uow.reservations.update(reservation)
+        await emit(
+            EventKind.RESERVATION_CANCELLED, reservation.id, f"Booking cancelled: {_describe(prop, reservation)}"
+        )
+    await _apply_blocks(deps, uow, feed, prop, diff, blocks, now)
     if quiet and (diff.new or diff.blocks):
         counts = f"{_plural(len(diff.new), 'booking')}, {_plural(len(diff.blocks), 'block')}"
         message = f"Imported the {feed.platform.value} calendar of {prop.name}: {counts}."
@@ -214,9 +224,9 @@ def _plural(n: int, word: str) -> str:
 
 
 async def _apply_blocks(
-    deps: AppDeps, uow: UnitOfWork, feed: Feed, prop: Property, diff: FeedDiff, now: datetime
+    deps: AppDeps, uow: UnitOfWork, feed: Feed, prop: Property, diff: FeedDiff, known: list[Block], now: datetime
 ) -> None:
-    existing = {b.uid: b for b in await uow.blocks.list_for_feed(feed.id)}
+    existing = {b.uid: b for b in known}
     today = now.astimezone(prop.zone).date()
     for item in diff.blocks:
         ev = item.event
