@@ -62,6 +62,8 @@ class Classified:
     guest: str = ""
     code: str | None = None
     phone_last4: str | None = None
+    guests: int | None = None
+    from_block: bool = False  # a block summary counted as a booking because the feed is set so
 
 
 _RESERVED = {
@@ -78,6 +80,7 @@ _BLOCKED = {
 }
 _HM_CODE = re.compile(r"\b(HM[A-Z0-9]{8})\b")
 _LAST4 = re.compile(r"\(Last 4 Digits\):\s*(\d{4})")
+_GUESTS = re.compile(r"(?im)^\s*(?:number of guests|guests|adults)\s*[:=]\s*(\d{1,3})\b")
 
 
 def classify(event: CalendarEvent, platform: Platform, options: FeedOptions) -> Classified:
@@ -92,7 +95,8 @@ def classify(event: CalendarEvent, platform: Platform, options: FeedOptions) -> 
             return _reservation(event, EventClass.TENTATIVE, (tentative.group("name") or "").strip())
     if _BLOCKED[platform].match(summary):
         if options.blocks_are_bookings:
-            return _reservation(event, EventClass.RESERVATION, "")
+            item = _reservation(event, EventClass.RESERVATION, "")
+            return Classified(event, item.kind, code=item.code, guests=item.guests, from_block=True)
         return Classified(event, EventClass.BLOCK)
     return Classified(event, EventClass.UNCLASSIFIED)
 
@@ -100,8 +104,14 @@ def classify(event: CalendarEvent, platform: Platform, options: FeedOptions) -> 
 def _reservation(event: CalendarEvent, kind: EventClass, guest: str) -> Classified:
     code = _HM_CODE.search(event.description)
     phone = _LAST4.search(event.description)
+    guests = _GUESTS.search(event.description)
     return Classified(
-        event, kind, guest=guest, code=code.group(1) if code else None, phone_last4=phone.group(1) if phone else None
+        event,
+        kind,
+        guest=guest,
+        code=code.group(1) if code else None,
+        phone_last4=phone.group(1) if phone else None,
+        guests=int(guests.group(1)) or None if guests else None,
     )
 
 

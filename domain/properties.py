@@ -32,10 +32,27 @@ class HiringPolicy:
 
 @dataclass(slots=True)
 class PlanningRules:
-    """Which tasks the planner makes for a property."""
+    """Which tasks the planner makes for a property (None: that kind of task is off)."""
 
     check_in_tasks: bool = False
     check_out_tasks: bool = False
+    restock_every_stays: int | None = None  # a restock after every N stays...
+    supplies_guest_nights: int | None = None  # ...or once guests have used 80% of what the supplies last
+    inspection_after_vacant_days: int | None = None  # inspect before an arrival after N empty days
+    maintenance_every_days: int | None = None  # recurring maintenance, counted from the property's creation
+    restock_budget: Decimal = Decimal("40")
+    inspection_budget: Decimal = Decimal("40")
+    maintenance_budget: Decimal = Decimal("80")
+
+    def __post_init__(self) -> None:
+        for name in ("restock_every_stays", "supplies_guest_nights", "inspection_after_vacant_days",
+                     "maintenance_every_days"):  # fmt: skip
+            value = getattr(self, name)
+            if value is not None and value < 1:
+                raise InvalidInput(f"{name.replace('_', ' ').capitalize()} must be at least 1 (or unset).")
+        for name in ("restock_budget", "inspection_budget", "maintenance_budget"):
+            if getattr(self, name) < 0:
+                raise InvalidInput(f"The {name.replace('_', ' ')} cannot be negative.")
 
 
 @dataclass(slots=True)

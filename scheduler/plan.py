@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from domain.events import EventKind
-from domain.planning import NOT_NEEDED, RESERVATION_GONE, diff_plans, plan_property
+from domain.planning import diff_plans, plan_property
 from domain.ports import UnitOfWork
 from domain.properties import Property
 from domain.tasks import Task, TaskKind, TaskPlan, TaskStatus
@@ -46,7 +46,8 @@ async def _plan_one(deps: AppDeps, uow: UnitOfWork, prop: Property, report: Plan
     today = now.astimezone(prop.zone).date()
     reservations = await uow.reservations.list_for_property(prop.id)
     inactive = {r.id for r in reservations if not r.is_active}
-    diff = diff_plans(plan_property(prop, reservations, today), await uow.tasks.list_for_property(prop.id), inactive)
+    existing = await uow.tasks.list_for_property(prop.id)
+    diff = diff_plans(plan_property(prop, reservations, today), existing, inactive, today, prop.zone)
 
     for plan in diff.create:
         task = Task(
@@ -64,15 +65,14 @@ async def _plan_one(deps: AppDeps, uow: UnitOfWork, prop: Property, report: Plan
         await uow.tasks.update(task)
         await record_event(deps, uow, EventKind.TASK_PLANNED, prop, task.id, f"Planned again: {_label(prop, task)}")
         report.reopened += 1
-    for task, plan in diff.reschedule + diff.reprioritise:
+    for task, plan in diff.update:
         moved = (task.window_start, task.deadline) != (plan.window_start, plan.deadline)
         _adopt(task, plan, now)
         await uow.tasks.update(task)
         if moved:
             await record_event(deps, uow, EventKind.TASK_RESCHEDULED, prop, task.id, f"Moved: {_label(prop, task)}")
             report.rescheduled += 1
-    for task in diff.cancel:
-        reason = RESERVATION_GONE if task.reservation_id in inactive else NOT_NEEDED
+    for task, reason in diff.cancel:
         task.transition(TaskStatus.CANCELLED, now, reason)
         await uow.tasks.update(task)
         await record_event(
@@ -84,5 +84,6 @@ async def _plan_one(deps: AppDeps, uow: UnitOfWork, prop: Property, report: Plan
 def _adopt(task: Task, plan: TaskPlan, now: datetime) -> None:
     task.reschedule(plan.window_start, plan.deadline, now)
     task.same_day_turnover, task.priority = plan.same_day_turnover, plan.priority
+    task.reservation_id, task.natural_key, task.updated_at = plan.reservation_id, plan.natural_key, now
     if task.kind is TaskKind.CLEAN:
         task.budget = plan.budget

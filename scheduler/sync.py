@@ -113,7 +113,7 @@ async def _reconcile(
     today = now.astimezone(prop.zone).date()
     known = await uow.reservations.list_for_feed(feed.id)
     blocks = await uow.blocks.list_for_feed(feed.id)
-    diff = reconcile(feed, snapshot, known, blocks, today)
+    diff = reconcile(feed, snapshot, known, blocks, today, prop.zone)
     content = events_hash(snapshot.events)
     if only_if_held and not diff.held:
         return None  # a failed fetch changes nothing unless it confirms a hold
@@ -125,7 +125,7 @@ async def _reconcile(
     )  # fmt: skip
     confirmed = bool(diff.held) and feed.health.observe_hold(content, now)
     if diff.held and not confirmed:
-        if feed.health.held_count == 1:
+        if feed.health.held_count == 1 and not diff.held_quietly:
             message = f"Changes to the {feed.platform.value} calendar of {prop.name} are on hold: {diff.held}."
             await record_event(deps, uow, EventKind.FEED_DIFF_HELD, prop, feed.id, message)
         report.held += 1
@@ -186,25 +186,34 @@ async def _apply_diff(
         if not quiet:
             await record_event(deps, uow, kind, prop, subject, message)
 
+    mirrored = await _mirrored(uow, feed, prop, diff) if any(spec.from_block for spec in diff.new) else set()
     for spec in diff.new:
         reservation = Reservation(
             id=deps.ids.new_id("res"), host_id=prop.host_id, property_id=prop.id, feed_id=feed.id, uid=spec.uid,
             check_in=spec.check_in, check_out=spec.check_out, status=spec.status, first_seen_at=now,
-            updated_at=now, code=spec.code, guest=spec.guest, phone_last4=spec.phone_last4,
+            updated_at=now,
         )  # fmt: skip
+        _adopt(reservation, spec, now)
         await uow.reservations.add(reservation)
-        await emit(EventKind.RESERVATION_NEW, reservation.id, f"New booking at {_describe(prop, spec)}")
+        if spec.uid not in mirrored:  # a reflection of a stay already announced from another feed
+            await emit(EventKind.RESERVATION_NEW, reservation.id, f"New booking at {_describe(prop, spec)}")
     for reservation, spec in diff.changed:
         before = _describe(prop, reservation)
-        reservation.check_in, reservation.check_out, reservation.status = spec.check_in, spec.check_out, spec.status
-        reservation.guest, reservation.code, reservation.phone_last4 = spec.guest, spec.code, spec.phone_last4
-        reservation.updated_at = now
+        visible = (reservation.check_in, reservation.check_out, reservation.status) != (
+            spec.check_in,
+            spec.check_out,
+            spec.status,
+        )  # a new UID, phone digits or guest label alone is a silent update (rules 14 and 16)
+        _adopt(reservation, spec, now)
         await uow.reservations.update(reservation)
-        await emit(
-            EventKind.RESERVATION_CHANGED, reservation.id, f"Booking changed: {before} is now {_describe(prop, spec)}"
-        )
+        if visible:
+            message = f"Booking changed: {before} is now {_describe(prop, spec)}"
+            await emit(EventKind.RESERVATION_CHANGED, reservation.id, message)
     for reservation in diff.out_of_window:
         reservation.status, reservation.updated_at = ReservationStatus.OUT_OF_WINDOW, now
+        await uow.reservations.update(reservation)
+    for reservation in diff.merged:  # Booking.com merged it into a neighbouring range: not a cancellation
+        reservation.status, reservation.updated_at = ReservationStatus.MERGED, now
         await uow.reservations.update(reservation)
     for reservation in diff.cancelled:
         reservation.status, reservation.updated_at = ReservationStatus.CANCELLED, now
@@ -217,6 +226,30 @@ async def _apply_diff(
         counts = f"{_plural(len(diff.new), 'booking')}, {_plural(len(diff.blocks), 'block')}"
         message = f"Imported the {feed.platform.value} calendar of {prop.name}: {counts}."
         await record_event(deps, uow, EventKind.FEED_IMPORTED, prop, feed.id, message)
+
+
+def _adopt(reservation: Reservation, spec: StaySpec, now: datetime) -> None:
+    """Take what the feed now says (dates, status, labels, times) onto the stored reservation."""
+    reservation.uid, reservation.check_in, reservation.check_out = spec.uid, spec.check_in, spec.check_out
+    reservation.status, reservation.guest, reservation.code = spec.status, spec.guest, spec.code
+    reservation.phone_last4, reservation.guests = spec.phone_last4, spec.guests
+    reservation.check_in_at, reservation.check_out_at = spec.check_in_at, spec.check_out_at
+    reservation.start_clipped, reservation.from_block = spec.start_clipped, spec.from_block
+    reservation.updated_at = now
+
+
+async def _mirrored(uow: UnitOfWork, feed: Feed, prop: Property, diff: FeedDiff) -> set[str]:
+    """UIDs of new blocks-counted-as-bookings that overlap a real reservation of another feed (rule 20)."""
+    others = [
+        r
+        for r in await uow.reservations.list_for_property(prop.id)
+        if r.feed_id != feed.id and r.is_active and not r.from_block
+    ]
+    return {
+        spec.uid
+        for spec in diff.new
+        if spec.from_block and any(r.overlaps(spec.check_in, spec.check_out) for r in others)
+    }
 
 
 def _plural(n: int, word: str) -> str:

@@ -103,6 +103,13 @@ properties = Table(
     Column("ack_hours", Integer, nullable=False),
     Column("check_in_tasks", Boolean, nullable=False),
     Column("check_out_tasks", Boolean, nullable=False),
+    Column("restock_every_stays", Integer, nullable=True),
+    Column("supplies_guest_nights", Integer, nullable=True),
+    Column("inspection_after_vacant_days", Integer, nullable=True),
+    Column("maintenance_every_days", Integer, nullable=True),
+    Column("restock_budget", DecimalText, nullable=False, server_default="40"),
+    Column("inspection_budget", DecimalText, nullable=False, server_default="40"),
+    Column("maintenance_budget", DecimalText, nullable=False, server_default="80"),
     Index(None, "host_id", "created_at"),
 )
 
@@ -146,7 +153,7 @@ feed_fetches = Table(
     Column("new", Integer, nullable=False),
     Column("changed", Integer, nullable=False),
     Column("cancelled", Integer, nullable=False),
-    Column("events", JSON, nullable=True),
+    Column("events", JSON(none_as_null=True), nullable=True),
     Index(None, "feed_id", "at"),
 )
 
@@ -166,6 +173,11 @@ reservations = Table(
     Column("code", String, nullable=True),
     Column("guest", String, nullable=False),
     Column("phone_last4", String, nullable=True),
+    Column("guests", Integer, nullable=True),
+    Column("check_in_at", UTCDateTime, nullable=True),
+    Column("check_out_at", UTCDateTime, nullable=True),
+    Column("start_clipped", Boolean, nullable=False, server_default=false()),
+    Column("from_block", Boolean, nullable=False, server_default=false()),
     UniqueConstraint("feed_id", "uid"),
     Index(None, "property_id", "check_out"),
     Index(None, "host_id", "check_in"),

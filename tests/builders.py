@@ -10,7 +10,7 @@ from domain.calendar import CalendarEvent
 from domain.feeds import Feed, Platform
 from domain.hires import Worker
 from domain.properties import Property
-from domain.reservations import Reservation, ReservationStatus
+from domain.reservations import Block, Reservation, ReservationStatus
 from domain.tasks import Task, TaskKind
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
@@ -63,3 +63,11 @@ def a_worker(worker_id: str = "w1", **kw: Any) -> Worker:
 
 def an_event(uid: str, start: date, end: date, summary: str = "Reserved", description: str = "") -> CalendarEvent:
     return CalendarEvent(uid=uid, start=start, end=end, summary=summary, description=description)
+
+
+def a_block(uid: str, start: date, end: date, **kw: Any) -> Block:
+    defaults: dict[str, Any] = dict(
+        id=f"blk-{uid}", property_id="prop_1", feed_id="feed_1", uid=uid, start=start, end=end,
+        summary="CLOSED - Not available", updated_at=NOW,
+    )  # fmt: skip
+    return Block(**(defaults | kw))

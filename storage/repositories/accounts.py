@@ -133,7 +133,12 @@ def _property_values(p: Property) -> dict[str, Any]:
         "auto_approve_limit": p.policy.auto_approve_limit, "monthly_budget": p.policy.monthly_budget,
         "min_rating": p.policy.min_rating, "ack_hours": p.policy.ack_hours,
         "check_in_tasks": p.planning.check_in_tasks, "check_out_tasks": p.planning.check_out_tasks,
+        **{name: getattr(p.planning, name) for name in _PLANNING},
     }  # fmt: skip
+
+
+_PLANNING = ("restock_every_stays", "supplies_guest_nights", "inspection_after_vacant_days", "maintenance_every_days",
+             "restock_budget", "inspection_budget", "maintenance_budget")  # fmt: skip
 
 
 def _property(row: Row[Any]) -> Property:
@@ -148,7 +153,10 @@ def _property(row: Row[Any]) -> Property:
             auto_approve_limit=row.auto_approve_limit, monthly_budget=row.monthly_budget,
             min_rating=row.min_rating, ack_hours=row.ack_hours,
         ),
-        planning=PlanningRules(check_in_tasks=row.check_in_tasks, check_out_tasks=row.check_out_tasks),
+        planning=PlanningRules(
+            check_in_tasks=row.check_in_tasks, check_out_tasks=row.check_out_tasks,
+            **{name: getattr(row, name) for name in _PLANNING},
+        ),
     )  # fmt: skip
 
 

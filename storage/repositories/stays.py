@@ -55,7 +55,8 @@ def _reservation_values(r: Reservation) -> dict[str, Any]:
         "host_id": r.host_id, "property_id": r.property_id, "feed_id": r.feed_id, "uid": r.uid,
         "check_in": r.check_in, "check_out": r.check_out, "status": r.status.value,
         "first_seen_at": r.first_seen_at, "updated_at": r.updated_at, "code": r.code, "guest": r.guest,
-        "phone_last4": r.phone_last4,
+        "phone_last4": r.phone_last4, "guests": r.guests, "check_in_at": r.check_in_at,
+        "check_out_at": r.check_out_at, "start_clipped": r.start_clipped, "from_block": r.from_block,
     }  # fmt: skip
 
 
@@ -64,7 +65,8 @@ def _reservation(row: Row[Any]) -> Reservation:
         id=row.id, host_id=row.host_id, property_id=row.property_id, feed_id=row.feed_id, uid=row.uid,
         check_in=row.check_in, check_out=row.check_out, status=ReservationStatus(row.status),
         first_seen_at=row.first_seen_at, updated_at=row.updated_at, code=row.code, guest=row.guest,
-        phone_last4=row.phone_last4,
+        phone_last4=row.phone_last4, guests=row.guests, check_in_at=row.check_in_at,
+        check_out_at=row.check_out_at, start_clipped=row.start_clipped, from_block=row.from_block,
     )  # fmt: skip
 
 
