@@ -121,6 +121,10 @@ async def upgrade_database(url: str) -> str:
 async def _connect(engine: AsyncEngine) -> AsyncConnection:
     url = engine.url
     where = url.database if url.get_backend_name() == "sqlite" else f"{url.host or 'localhost'}:{url.port or 5432}"
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        folder = Path(url.database).parent
+        if not folder.is_dir():  # checked here: a failed aiosqlite open leaves its worker thread behind
+            raise ConfigurationError(f"Cannot open the database at {where}: the folder {folder} does not exist.")
     try:
         return await engine.connect()
     except (OSError, TimeoutError, DBAPIError) as exc:
