@@ -75,6 +75,14 @@ class FeedFetchRepository(Protocol):
         """The feed's latest fetches, newest first."""
         ...
 
+    async def expire_snapshots(self, before: datetime) -> int:
+        """Clear the parsed snapshot (`events`) of fetches made before `before`; returns how many were cleared.
+
+        Each feed's newest fetch that has a snapshot keeps it whatever its age: it describes the feed's
+        current state, like live booking data. The audit rows (outcome, hashes, counts, reasons) stay.
+        """
+        ...
+
 
 class ReservationRepository(Protocol):
     async def add(self, reservation: Reservation) -> None: ...

@@ -1,4 +1,4 @@
-"""The whole deterministic pass: sync -> plan -> hire -> track -> notify. No LLM anywhere."""
+"""The whole deterministic pass: sync -> plan -> hire -> track -> notify -> expire. No LLM anywhere."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from scheduler.hire import HireReport, hire_tasks
 from scheduler.notify import NotifyReport, notify
 from scheduler.plan import PlanReport, plan_tasks
+from scheduler.retention import expire_snapshots
 from scheduler.sync import SyncReport, sync_feeds
 from scheduler.track import TrackReport, track_hires
 from tools.context import AppDeps
@@ -19,6 +20,7 @@ class PipelineReport:
     hire: HireReport
     track: TrackReport
     notify: NotifyReport
+    snapshots_expired: int  # fetch snapshots cleared by the retention step
 
 
 async def run_pipeline(deps: AppDeps, *, force_sync: bool = False) -> PipelineReport:
@@ -28,4 +30,5 @@ async def run_pipeline(deps: AppDeps, *, force_sync: bool = False) -> PipelineRe
     hire = await hire_tasks(deps)
     track = await track_hires(deps)
     sent = await notify(deps)
-    return PipelineReport(sync, plan, hire, track, sent)
+    expired = await expire_snapshots(deps)
+    return PipelineReport(sync, plan, hire, track, sent, expired)

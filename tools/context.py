@@ -16,6 +16,7 @@ class PipelineConfig:
     hire_horizon_days: int = 14  # hire for tasks whose window opens within this many days
     approval_hours: int = 24  # an approval card expires after this long
     sync_interval_minutes: int = 15
+    fetch_retention_days: int = 90  # a fetch's parsed snapshot is cleared after this long (the newest one stays)
 
 
 @dataclass(frozen=True, slots=True)

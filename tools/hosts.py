@@ -31,3 +31,12 @@ async def ensure_local_owner(
             await uow.members.add(member)
             await uow.commit()
     return Actor(host_id=member.host_id, member_id=member.id, role=member.role, channel=channel)
+
+
+async def find_local_owner(deps: AppDeps, *, channel: Channel = Channel.CLI) -> Actor | None:
+    """The owner of this installation, or None before its first use. Creates nothing (for read-only commands)."""
+    async with deps.uow() as uow:
+        member = await uow.members.find_by_identity(*LOCAL_OWNER)
+    if member is None:
+        return None
+    return Actor(host_id=member.host_id, member_id=member.id, role=member.role, channel=channel)

@@ -68,7 +68,9 @@ async def bootstrap(
             marketplace=marketplace,
             notifier=notifier,
             config=PipelineConfig(
-                hire_horizon_days=settings.hire_horizon_days, sync_interval_minutes=settings.sync_interval_minutes
+                hire_horizon_days=settings.hire_horizon_days,
+                sync_interval_minutes=settings.sync_interval_minutes,
+                fetch_retention_days=settings.fetch_retention_days,
             ),
         )
         yield App(settings=settings, deps=deps, sandbox_url=sandbox_url if api_key is None else None)

@@ -1,4 +1,4 @@
-"""`turnover feeds inspect` and `turnover sync`.
+"""`turnover feeds inspect`, `turnover feeds health` and `turnover sync`.
 
 Only the standard library is imported here: each handler imports what it needs when it runs, so
 `turnover --help` stays fast. Feed URLs are secrets (their path or query is the access token):
@@ -37,7 +37,7 @@ SYNC_KEYS = (
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add `feeds inspect` and `sync` to the `turnover` parser."""
+    """Add `feeds inspect`, `feeds health` and `sync` to the `turnover` parser."""
     feeds = commands.add_parser("feeds", help="look at calendar feeds")
     feed_commands = feeds.add_subparsers(dest="feeds_command", metavar="COMMAND", required=True)
     inspect = feed_commands.add_parser(
@@ -55,6 +55,15 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     inspect.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     inspect.set_defaults(handler=_inspect)
+    health = feed_commands.add_parser(
+        "health",
+        help="show how each stored feed is doing: status, last good fetch, failures, held changes",
+        description="Show the health of every calendar feed of the local host: its status (ok, failing, stale, "
+        "held or never_fetched), last good fetch (local time), failures and any change held back for "
+        "confirmation. Nothing is fetched.",
+    )
+    health.add_argument("--json", action="store_true", help="print the feeds as one JSON list on stdout")
+    health.set_defaults(handler=_health)
 
     sync = commands.add_parser(
         "sync",
@@ -290,6 +299,38 @@ def _tee(stream: httpx.AsyncByteStream, sink: bytearray, encoding: str) -> httpx
             await stream.aclose()
 
     return Tee()
+
+
+# ---------------------------------------------------------------------------------------------
+# feeds health
+
+
+def _health(args: argparse.Namespace) -> int:
+    return asyncio.run(run_health(as_json=args.json))
+
+
+async def run_health(*, as_json: bool) -> int:
+    """Run the `feed_health` tool as the local owner (none yet: no feeds) and print what it returns."""
+    import json
+
+    from channels.console.notifier import ConsoleNotifier
+    from channels.console.tables import feed_health_table
+    from tools.context import ToolContext
+    from tools.feeds import feed_health
+    from tools.hosts import find_local_owner
+    from turnover.bootstrap import bootstrap
+    from turnover.settings import load_settings
+
+    async with bootstrap(load_settings(), notifier=ConsoleNotifier(None), start_sandbox=False) as app:
+        owner = await find_local_owner(app.deps)
+        feeds = [] if owner is None else await feed_health(ToolContext(app.deps, owner))
+    if as_json:
+        print(json.dumps([f.model_dump(mode="json") for f in feeds], ensure_ascii=False, indent=2))
+    elif feeds:
+        print("\n".join(printable(scrub(line)) for line in feed_health_table(feeds).splitlines()))
+    else:
+        print("No calendar feeds yet.")
+    return 0
 
 
 # ---------------------------------------------------------------------------------------------

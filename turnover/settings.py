@@ -17,6 +17,7 @@ HINTS = {
     "sync_interval_minutes": "a whole number of minutes, at least 1",
     "hire_horizon_days": "a whole number of days, at least 1",
     "tick_seconds": "a whole number of seconds, at least 1",
+    "fetch_retention_days": "a whole number of days, at least 1",
 }
 
 
@@ -37,6 +38,7 @@ class Settings(BaseSettings):
     sync_interval_minutes: int = Field(default=15, ge=1)
     hire_horizon_days: int = Field(default=14, ge=1)
     tick_seconds: int = Field(default=60, ge=1)
+    fetch_retention_days: int = Field(default=90, ge=1)  # how long a fetch's parsed snapshot is kept
     log_level: str = "WARNING"
     model: str = "anthropic:claude-sonnet-4-6"
 

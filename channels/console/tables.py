@@ -1,15 +1,18 @@
-"""Plain-text tables for the terminal: reservations, tasks and hires. Pure renderers."""
+"""Plain-text tables for the terminal: reservations, tasks, hires and feed health. Pure renderers."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime, tzinfo
 from zoneinfo import ZoneInfo
 
 from domain.approvals import Approval
+from domain.feeds import STALE_AFTER
 from domain.hires import Hire
 from domain.properties import Property
 from domain.reservations import Reservation
 from domain.tasks import Task
+from tools.feeds import FeedHealthOut, FeedStatus
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -87,3 +90,37 @@ def approvals_table(
             ]
         )
     return table(["approval", "property", "task", "worker", "price", "why"], rows)
+
+
+def feed_health_table(feeds: Sequence[FeedHealthOut], zone: tzinfo | None = None) -> str:
+    """One row per feed, in the order given; times in `zone` (None: the machine's local time)."""
+    rows = [
+        [
+            f.property_name,
+            f.platform.value,
+            f.status.value,
+            _local(f.last_success_at, zone),
+            str(f.consecutive_failures),
+            "; ".join(_feed_notes(f, zone)),
+        ]
+        for f in feeds
+    ]
+    return table(["property", "platform", "status", "last success", "failures", "notes"], rows)
+
+
+def _local(at: datetime | None, zone: tzinfo | None) -> str:
+    return "never" if at is None else f"{at.astimezone(zone):%Y-%m-%d %H:%M}"
+
+
+def _feed_notes(f: FeedHealthOut, zone: tzinfo | None) -> list[str]:
+    notes = []
+    if f.hold is not None:
+        h = f.hold
+        span = f"{h.min_span_minutes // 60} h" if h.min_span_minutes % 60 == 0 else f"{h.min_span_minutes} min"
+        note = f"held since {_local(h.since, zone)} ({h.fetches_seen} of {h.fetches_needed} fetches, over ≥ {span})"
+        notes.append(note + (f": {h.reason}" if h.reason else ""))
+    if f.stale and f.status is not FeedStatus.STALE:
+        notes.append(f"stale: no good fetch for {STALE_AFTER.total_seconds() / 3600:g} h")
+    if f.consecutive_failures and f.last_error:
+        notes.append(f"last error: {f.last_error}")
+    return notes

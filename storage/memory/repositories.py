@@ -223,3 +223,18 @@ class InMemoryFeedFetchRepository(_Repository[FeedFetch]):
 
     async def list_for_feed(self, feed_id: str, *, limit: int = 50) -> list[FeedFetch]:
         return _page(self._select(lambda f: f.feed_id == feed_id, lambda f: (f.at, f.id), desc=True), limit)
+
+    async def expire_snapshots(self, before: datetime) -> int:
+        before = as_utc(before)
+        snapshots = sorted(
+            (f for f in self._tx.rows(self.table) if f.events is not None), key=lambda f: (f.at, f.id), reverse=True
+        )
+        newest: set[str] = set()  # feeds whose newest snapshot was passed: it is kept, whatever its age
+        cleared = 0
+        for fetch in snapshots:
+            if fetch.feed_id not in newest:
+                newest.add(fetch.feed_id)
+            elif fetch.at < before:
+                self._tx.update(self.table, dataclasses.replace(fetch, events=None))
+                cleared += 1
+        return cleared

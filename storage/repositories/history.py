@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import ColumnElement, FromClause, Row, String, and_, cast, exists, null, or_, select
 
 from domain.events import AuditEntry, Event, EventKind
 from domain.feeds import FeedFetch, FetchOutcome
@@ -95,6 +96,24 @@ class SqlFeedFetchRepository(SqlRepository):
         f = t.feed_fetches.c
         query = select(t.feed_fetches).where(f.feed_id == feed_id).order_by(f.at.desc(), f.id.desc()).limit(limit)
         return [_fetch(row) for row in await self._rows(query)]
+
+    async def expire_snapshots(self, before: datetime) -> int:
+        """Clear the snapshots older than `before` that a newer snapshot of the same feed supersedes."""
+        alias = t.feed_fetches.alias("newer")
+        f, newer = t.feed_fetches.c, alias.c
+        superseded = exists().where(
+            newer.feed_id == f.feed_id,
+            _has_snapshot(alias),
+            or_(newer.at > f.at, and_(newer.at == f.at, newer.id > f.id)),
+        )
+        expire = t.feed_fetches.update().where(f.at < before, _has_snapshot(t.feed_fetches), superseded)
+        return (await self._write(expire.values(events=null()))).rowcount
+
+
+def _has_snapshot(fetches: FromClause) -> ColumnElement[bool]:
+    # No snapshot is SQL NULL (an expired one) or JSON null (the JSON column type writes None that way).
+    events = fetches.c.events
+    return and_(events.is_not(None), cast(events, String) != "null")
 
 
 def _fetch(row: Row[Any]) -> FeedFetch:

@@ -660,3 +660,46 @@ async def test_deleting_a_feed_deletes_its_fetch_log(uow_factory: UnitOfWorkFact
         await uow.commit()
     async with uow_factory() as uow:
         assert await uow.fetches.list_for_feed("feed_1") == []
+
+
+async def test_expiring_snapshots_clears_old_superseded_ones_and_keeps_every_audit_row(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    fetches = [
+        a_fetch("fx_1", 1),  # older than the cutoff, superseded: cleared
+        a_fetch("fx_2", 2, outcome=FetchOutcome.FAILED, error="HTTP 503", event_count=0, events=None),
+        a_fetch("fx_3", 10),  # exactly at the cutoff is not older: kept
+        a_fetch("fx_4", 30),  # feed_1's newest snapshot
+        a_fetch("fx_6", 1, feed_id="feed_2"),  # cleared
+        a_fetch("fx_7", 2, feed_id="feed_2", outcome=FetchOutcome.HELD, held_reason="empty"),  # cleared: fx_9 ties
+        a_fetch("fx_9", 2, feed_id="feed_2"),  # feed_2's newest snapshot (same instant, greater id): kept, however old
+        a_fetch("fx_8", 5, feed_id="feed_2", outcome=FetchOutcome.UNCHANGED, events=None),
+    ]
+    async with uow_factory() as uow:
+        await seed(uow)
+        await uow.feeds.add(a_feed(id="feed_2"))
+        for fetch in fetches:
+            await uow.fetches.add(fetch)
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.fetches.expire_snapshots(at(10)) == 3
+        await uow.commit()
+    async with uow_factory() as uow:
+        stored = [*await uow.fetches.list_for_feed("feed_1"), *await uow.fetches.list_for_feed("feed_2")]
+        assert await uow.fetches.expire_snapshots(at(10)) == 0
+    expected = {f.id: dataclasses.replace(f, events=None) if f.id in {"fx_1", "fx_6", "fx_7"} else f for f in fetches}
+    newest_first = ["fx_4", "fx_3", "fx_2", "fx_1", "fx_8", "fx_9", "fx_7", "fx_6"]
+    assert stored == [expected[ident] for ident in newest_first]
+
+
+async def test_expiring_snapshots_is_undone_by_a_rollback(uow_factory: UnitOfWorkFactory) -> None:
+    async with uow_factory() as uow:
+        await seed(uow)
+        await uow.fetches.add(a_fetch("fx_1", 1))
+        await uow.fetches.add(a_fetch("fx_2", 2))
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.fetches.expire_snapshots(at(5)) == 1
+        assert [f.events is None for f in await uow.fetches.list_for_feed("feed_1")] == [False, True]
+    async with uow_factory() as uow:
+        assert [f.events is None for f in await uow.fetches.list_for_feed("feed_1")] == [False, False]

@@ -1,4 +1,4 @@
-"""`turnover feeds inspect` and `turnover sync` as a user runs them: real subprocesses, real HTTP, real SQLite."""
+"""`turnover feeds inspect`, `feeds health` and `sync` as a user runs them: real subprocesses, HTTP and SQLite."""
 
 from __future__ import annotations
 
@@ -355,10 +355,65 @@ def test_a_bad_sync_interval_is_one_line_with_exit_code_2(tmp_path: Path) -> Non
     assert result.stderr.count("\n") == 1 and "TURNOVER_SYNC_INTERVAL_MINUTES" in result.stderr
 
 
+# --- feeds health ----------------------------------------------------------------------------------
+
+
+def health(data_dir: Path, *extra: str, tz: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {"TURNOVER_DATA_DIR": str(data_dir), "TURNOVER_NOW": NOW} | ({"TZ": tz} if tz else {})
+    result = run("feeds", "health", *extra, env=env)
+    assert result.returncode == 0, result.stderr
+    assert TOKEN not in result.stdout + result.stderr
+    return result
+
+
+def test_feeds_health_on_an_empty_data_dir_is_an_empty_list_or_one_friendly_line(tmp_path: Path) -> None:
+    assert json.loads(health(tmp_path, "--json").stdout) == []
+    assert health(tmp_path).stdout == "No calendar feeds yet.\n"
+
+
+def test_feeds_health_json_shows_a_new_feed_as_never_fetched_with_its_url_redacted(tmp_path: Path) -> None:
+    asyncio.run(add_properties(tmp_path, ("Alfama loft", f"https://www.airbnb.test/calendar/ical/4242.ics?s={TOKEN}")))
+    [feed] = json.loads(health(tmp_path, "--json").stdout)
+    assert feed["url"] == "https://www.airbnb.test/…"
+    assert (feed["property_name"], feed["platform"]) == ("Alfama loft", "airbnb")
+    assert (feed["status"], feed["last_success_at"], feed["consecutive_failures"]) == ("never_fetched", None, 0)
+    assert feed["recent_fetches"] == [] and feed["hold"] is None
+    assert "4242" not in json.dumps(feed)
+
+
+def test_feeds_health_after_a_sync_reads_ok_with_the_last_success_in_local_time(synced_world: Path) -> None:
+    sync_json(synced_world)
+    [feed] = json.loads(health(synced_world, "--json").stdout)
+    assert (feed["status"], feed["last_success_at"]) == ("ok", "2026-11-25T09:00:00Z")
+    assert [(f["outcome"], f["new"]) for f in feed["recent_fetches"]] == [("applied", 3)]
+    lines = health(synced_world, tz="Pacific/Kiritimati").stdout.splitlines()  # UTC+14
+    assert lines[0].split() == ["property", "platform", "status", "last", "success", "failures", "notes"]
+    assert lines[2].split() == ["Alfama", "loft", "airbnb", "ok", "2026-11-25", "23:00", "0"]
+
+
+def test_feeds_health_says_which_feed_fails_and_why(synced_world: Path) -> None:
+    with socket.socket() as closed:  # bound, never listening: connections are refused
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+        asyncio.run(add_properties(synced_world, ("Beach house", f"http://127.0.0.1:{port}/ical/77.ics?t={TOKEN}")))
+        sync_json(synced_world)
+    out = health(synced_world, tz="UTC").stdout
+    [beach] = [line for line in out.splitlines() if line.startswith("Beach house")]
+    assert beach.split()[2:6] == ["airbnb", "failing", "never", "1"]
+    assert beach.endswith("last error: connection failed")
+    assert str(port) not in out
+
+
+def test_a_bad_fetch_retention_is_one_line_with_exit_code_2(tmp_path: Path) -> None:
+    result = run("feeds", "health", env={"TURNOVER_DATA_DIR": str(tmp_path), "TURNOVER_FETCH_RETENTION_DAYS": "0"})
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "TURNOVER_FETCH_RETENTION_DAYS" in result.stderr
+
+
 # --- the CLI stays light -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("command", [["feeds"], ["feeds", "inspect"], ["sync"]])
+@pytest.mark.parametrize("command", [["feeds"], ["feeds", "inspect"], ["feeds", "health"], ["sync"]])
 def test_the_new_commands_have_help(command: list[str]) -> None:
     result = run(*command, "--help")
     assert result.returncode == 0 and "usage:" in result.stdout

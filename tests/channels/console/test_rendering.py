@@ -1,14 +1,17 @@
 from datetime import date, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from inline_snapshot import snapshot
 
 from channels.console.notifier import ConsoleNotifier, render
-from channels.console.tables import approvals_table, hires_table, reservations_table, tasks_table
+from channels.console.tables import approvals_table, feed_health_table, hires_table, reservations_table, tasks_table
 from domain.approvals import Approval
 from domain.events import Event, EventKind
+from domain.feeds import Platform
 from domain.hires import Hire, HireStatus
 from tests.builders import NOW, a_property, a_reservation, a_task
+from tools.feeds import FeedHealthOut, FeedStatus, HoldOut
 
 PROPS = {"prop_1": a_property()}
 TASK = a_task(
@@ -69,3 +72,35 @@ async def test_a_notification_is_one_line_in_the_hosts_timezone() -> None:
     notifier = ConsoleNotifier(None)
     await notifier.send(event)
     assert notifier.sent == [event]
+
+
+def a_feed_health(name: str, status: FeedStatus, **kw: object) -> FeedHealthOut:
+    defaults: dict[str, object] = dict(
+        feed_id="feed_1", property_id="prop_1", property_name=name, platform=Platform.AIRBNB,
+        url="https://www.airbnb.test/…", status=status, last_success_at=NOW, last_attempt_at=NOW, next_fetch_at=None,
+        consecutive_failures=0, last_error="", stale=False, hold=None, recent_fetches=[],
+    )  # fmt: skip
+    return FeedHealthOut.model_validate(defaults | kw)
+
+
+def test_feed_health_is_one_row_per_feed_in_local_time_with_held_stale_and_error_notes() -> None:
+    hold = HoldOut(
+        since=NOW + timedelta(hours=1), fetches_seen=2, fetches_needed=3, min_span_minutes=120,
+        reason="the feed came back empty while 3 upcoming stays were known",
+    )  # fmt: skip
+    feeds = [
+        a_feed_health("Alfama loft", FeedStatus.OK),
+        a_feed_health("Alfama loft", FeedStatus.HELD, platform=Platform.VRBO, hold=hold),
+        a_feed_health("Beach house", FeedStatus.FAILING, consecutive_failures=9, last_error="HTTP 503", stale=True),
+        a_feed_health("Cabin", FeedStatus.STALE, stale=True),
+        a_feed_health("New flat", FeedStatus.NEVER_FETCHED, last_success_at=None, last_attempt_at=None),
+    ]
+    assert feed_health_table(feeds, ZoneInfo("America/Chicago")) == snapshot("""\
+property     platform  status         last success      failures  notes
+-----------  --------  -------------  ----------------  --------  --------------------------------------------------------------------------------------------------------------------
+Alfama loft  airbnb    ok             2026-11-25 03:00  0
+Alfama loft  vrbo      held           2026-11-25 03:00  0         held since 2026-11-25 04:00 (2 of 3 fetches, over ≥ 2 h): the feed came back empty while 3 upcoming stays were known
+Beach house  airbnb    failing        2026-11-25 03:00  9         stale: no good fetch for 6 h; last error: HTTP 503
+Cabin        airbnb    stale          2026-11-25 03:00  0
+New flat     airbnb    never_fetched  never             0\
+""")  # noqa: E501
