@@ -1,5 +1,6 @@
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from domain.events import EventKind
 from domain.hires import HireStatus
@@ -219,3 +220,25 @@ async def test_public_booking_text_never_carries_the_address_or_access_notes(wor
     assert "Lisbon" in public
     assert "Flores" not in public and "4482" not in public
     assert request.estimated_hours == 3.0
+
+
+async def test_windows_stay_put_across_the_property_s_dst_change(world: World) -> None:
+    """Lisbon moves to summer time on 2027-03-28: windows are local wall-clock times, planned once."""
+    lisbon = ZoneInfo("Europe/Lisbon")
+    world.clock.set(datetime(2027, 3, 25, 9, 0, tzinfo=UTC))
+    world.publish(("a", date(2027, 3, 25), 2), ("b", date(2027, 3, 28), 2), ("c", date(2027, 3, 31), 1))
+    await sync_feeds(world.deps, force=True)
+    await plan_tasks(world.deps)
+    before = {t.id: (t.window_start, t.deadline) for t in await _tasks(world)}
+    cleans = sorted(before.values())
+    assert [(s.astimezone(lisbon).isoformat(), d.astimezone(lisbon).isoformat()) for s, d in cleans] == [
+        ("2027-03-27T11:00:00+00:00", "2027-03-28T16:00:00+01:00"),  # the clocks jump in between
+        ("2027-03-30T11:00:00+01:00", "2027-03-31T16:00:00+01:00"),
+        ("2027-04-01T11:00:00+01:00", "2027-04-01T16:00:00+01:00"),
+    ]
+    for day in (26, 27, 28, 29):  # daily ticks through the change
+        world.clock.set(datetime(2027, 3, day, 23, 30, tzinfo=UTC))
+        await sync_feeds(world.deps, force=True)
+        report = await plan_tasks(world.deps)
+        assert (report.created, report.rescheduled, report.cancelled) == (0, 0, 0)
+    assert {t.id: (t.window_start, t.deadline) for t in await _tasks(world)} == before
