@@ -42,6 +42,8 @@ class FeedSnapshot:
     body_sha256: str = ""
     rejected: tuple[str, ...] = ()  # events skipped while parsing, with why
     empty_body: bool = False  # a failed fetch whose body was empty: counts toward confirming an empty feed
+    body_digest: str = ""  # sha256 of the body without its DTSTAMP lines (`same_as_before` compares it)
+    same_as_before: bool = False  # the body matched the digest the caller knew: not parsed, `events` empty
 
     @property
     def ok(self) -> bool:

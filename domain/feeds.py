@@ -38,12 +38,16 @@ class FeedHealth:
     held_count: int = 0  # fetches in a row that repeated it
     held_hash: str = ""  # events hash of the held fetch
     stale_alerted: bool = False  # the host was told this feed went stale; reset by a good fetch
+    last_body_digest: str = ""  # body digest (DTSTAMP lines left out) of the last trusted fetch
+    last_event_count: int = 0  # events in the last trusted fetch
 
-    def record_success(self, at: datetime, content_hash: str) -> None:
+    def record_success(self, at: datetime, content_hash: str, body_digest: str = "", event_count: int = 0) -> None:
         self.last_attempt_at = self.last_success_at = at
         self.last_error = ""
         self.consecutive_failures = 0
         self.last_content_hash = content_hash
+        self.last_body_digest = body_digest
+        self.last_event_count = event_count
         self.stale_alerted = False
         self.clear_hold()
 

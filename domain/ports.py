@@ -175,8 +175,12 @@ class UnitOfWorkFactory(Protocol):
 
 
 class FeedFetcher(Protocol):
-    async def fetch(self, url: str) -> FeedSnapshot:
-        """Fetch and parse one feed. Never raises for a bad feed: a failure is `FeedSnapshot(error=...)`."""
+    async def fetch(self, url: str, *, known_digest: str = "") -> FeedSnapshot:
+        """Fetch and parse one feed. Never raises for a bad feed: a failure is `FeedSnapshot(error=...)`.
+
+        When the body's digest (DTSTAMP lines left out) equals `known_digest`, the body is not parsed:
+        the snapshot says `same_as_before` and carries no events.
+        """
         ...
 
 

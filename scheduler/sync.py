@@ -6,6 +6,7 @@ import asyncio
 import zlib
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from domain.calendar import CalendarEvent, FeedSnapshot, events_hash
 from domain.events import EventKind
@@ -43,7 +44,12 @@ def _next_fetch(deps: AppDeps, feed: Feed, now: datetime) -> datetime:
 
 
 async def sync_feeds(deps: AppDeps, *, force: bool = False) -> SyncReport:
-    """Fetch the feeds that are due (all of them with `force`), then reconcile each in its own commit."""
+    """Fetch the feeds that are due (all of them with `force`) and reconcile each in its own commit.
+
+    Fetches run FETCH_CONCURRENCY at a time while the results are applied one by one as they come
+    in; a fetch holds its slot until its result is taken, so memory stays bounded by the concurrency
+    however many feeds there are.
+    """
     now = deps.clock.now()
     async with deps.uow() as uow:
         feeds = [
@@ -51,17 +57,37 @@ async def sync_feeds(deps: AppDeps, *, force: bool = False) -> SyncReport:
             for f in await uow.feeds.list_all()
             if force or f.health.next_fetch_at is None or f.health.next_fetch_at <= now
         ]
-    limit = asyncio.Semaphore(FETCH_CONCURRENCY)
-
-    async def fetch(feed: Feed) -> FeedSnapshot:
-        async with limit:
-            return await deps.fetcher.fetch(feed.url)
-
-    snapshots = await asyncio.gather(*(fetch(f) for f in feeds))
+        zones = {p.id: p.zone for p in await uow.properties.list_all()}
     report = SyncReport(feeds=len(feeds))
-    for feed, snapshot in zip(feeds, snapshots, strict=True):
-        await _apply_fetch(deps, feed.id, snapshot, report)
+    limit = asyncio.Semaphore(FETCH_CONCURRENCY)
+    results: asyncio.Queue[tuple[Feed, FeedSnapshot]] = asyncio.Queue(maxsize=FETCH_CONCURRENCY)
+
+    async def fetch(feed: Feed) -> None:
+        async with limit:
+            known = _known_digest(feed, now, zones.get(feed.property_id))
+            await results.put((feed, await deps.fetcher.fetch(feed.url, known_digest=known)))
+
+    async with asyncio.TaskGroup() as group:
+        for feed in feeds:
+            group.create_task(fetch(feed))
+        for _ in feeds:
+            feed, snapshot = await results.get()
+            await _apply_fetch(deps, feed.id, snapshot, report)
     return report
+
+
+def _known_digest(feed: Feed, now: datetime, zone: ZoneInfo | None) -> str:
+    """The digest an unchanged body may be skipped against: only for a feed trusted today, not holding.
+
+    Once a day in the property's zone every feed is parsed and reconciled in full, since what a
+    calendar means (window blocks, the horizon) moves with the date even when its text does not.
+    """
+    health = feed.health
+    if zone is None or health.holding or health.last_success_at is None or not health.last_body_digest:
+        return ""
+    if health.last_success_at.astimezone(zone).date() != now.astimezone(zone).date():
+        return ""
+    return health.last_body_digest
 
 
 async def _apply_fetch(deps: AppDeps, feed_id: str, snapshot: FeedSnapshot, report: SyncReport) -> None:
@@ -71,7 +97,9 @@ async def _apply_fetch(deps: AppDeps, feed_id: str, snapshot: FeedSnapshot, repo
         prop = await uow.properties.get(feed.property_id) if feed else None
         if feed is None or prop is None:
             return  # removed while we were fetching
-        if snapshot.ok:
+        if snapshot.same_as_before:
+            fetch = _unchanged(deps, feed, snapshot, now)
+        elif snapshot.ok:
             fetch = await _reconcile(deps, uow, feed, prop, snapshot, now, report)
         else:
             await _record_failure(deps, uow, feed, prop, snapshot.error, now)
@@ -93,6 +121,18 @@ async def _apply_fetch(deps: AppDeps, feed_id: str, snapshot: FeedSnapshot, repo
         feed.health.next_fetch_at = _next_fetch(deps, feed, now)
         await uow.feeds.update(feed)
         await uow.commit()
+
+
+def _unchanged(deps: AppDeps, feed: Feed, snapshot: FeedSnapshot, now: datetime) -> FeedFetch | None:
+    """A body identical (DTSTAMP aside) to the last trusted one: a good fetch that changes nothing."""
+    health = feed.health
+    if health.holding or snapshot.body_digest != health.last_body_digest:
+        return None  # the feed moved on since it was listed (another run): it is read in full next time
+    health.record_success(now, health.last_content_hash, snapshot.body_digest, health.last_event_count)
+    return FeedFetch(
+        deps.ids.new_id("fx"), feed.id, now, FetchOutcome.UNCHANGED, events_hash=health.last_content_hash,
+        event_count=health.last_event_count,
+    )  # fmt: skip
 
 
 async def _reconcile(
@@ -145,7 +185,7 @@ async def _reconcile(
     if only_if_held:
         feed.health.clear_hold()
     else:
-        feed.health.record_success(now, content)
+        feed.health.record_success(now, content, snapshot.body_digest, len(snapshot.events))
     if confirmed:
         return replace(fetch, outcome=FetchOutcome.CONFIRMED)
     return fetch if fetch.events is not None or not diff.is_empty else replace(fetch, outcome=FetchOutcome.UNCHANGED)

@@ -134,6 +134,8 @@ feeds = Table(
     Column("held_count", Integer, nullable=False, server_default="0"),
     Column("held_hash", String, nullable=False, server_default=""),
     Column("stale_alerted", Boolean, nullable=False, server_default=false()),
+    Column("last_body_digest", String, nullable=False, server_default=""),
+    Column("last_event_count", Integer, nullable=False, server_default="0"),
     Index(None, "property_id"),
     Index(None, "next_fetch_at"),
 )

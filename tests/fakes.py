@@ -19,12 +19,20 @@ from domain.ports import BookingRequest, BookingState
 
 @dataclass
 class StaticFeedFetcher:
+    """Serves set snapshots. Like the real fetcher, a snapshot whose `body_digest` is the one the caller
+    already knows comes back `same_as_before`, without events."""
+
     snapshots: dict[str, FeedSnapshot] = field(default_factory=dict)
     calls: list[str] = field(default_factory=list)
+    known_digests: list[str] = field(default_factory=list)
 
-    async def fetch(self, url: str) -> FeedSnapshot:
+    async def fetch(self, url: str, *, known_digest: str = "") -> FeedSnapshot:
         self.calls.append(url)
-        return self.snapshots.get(url, FeedSnapshot(error="HTTP 404"))
+        self.known_digests.append(known_digest)
+        snapshot = self.snapshots.get(url, FeedSnapshot(error="HTTP 404"))
+        if known_digest and snapshot.ok and snapshot.body_digest == known_digest:
+            return FeedSnapshot(body_digest=known_digest, same_as_before=True)
+        return snapshot
 
 
 @dataclass

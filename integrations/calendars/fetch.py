@@ -64,7 +64,7 @@ class HttpFeedFetcher:
         self._max_bytes = max_bytes
         self._headers = {"User-Agent": user_agent(version)}
 
-    async def fetch(self, url: str) -> FeedSnapshot:
+    async def fetch(self, url: str, *, known_digest: str = "") -> FeedSnapshot:
         """Fetch and parse one feed. Never raises for a bad feed: a failure is `FeedSnapshot(error=...)`."""
         try:
             async with asyncio.timeout(self._timeout):
@@ -78,8 +78,8 @@ class HttpFeedFetcher:
         if isinstance(body_or_error, str):
             return FeedSnapshot(error=body_or_error)
         if len(body_or_error) > PARSE_IN_THREAD_BYTES:
-            return await asyncio.to_thread(parse_calendar, body_or_error)
-        return parse_calendar(body_or_error)
+            return await asyncio.to_thread(parse_calendar, body_or_error, known_digest=known_digest)
+        return parse_calendar(body_or_error, known_digest=known_digest)
 
     async def _download(self, url: str) -> bytes | str:
         """The body, or the reason there is none (a str)."""

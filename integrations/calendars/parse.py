@@ -29,19 +29,37 @@ class _Rejected(Exception):
     """Why one VEVENT is skipped (internal: becomes a line of `FeedSnapshot.rejected`)."""
 
 
-def parse_calendar(body: bytes) -> FeedSnapshot:
-    """Parse one fetched body. Never raises: a body that is not a calendar gives `error`."""
+def body_digest(text: bytes) -> str:
+    """sha256 of a cleaned body without its DTSTAMP lines, whatever the line endings.
+
+    Feeds restamp every event on every fetch (calendar-feeds.md §2.6), so raw bodies always differ;
+    these digests are equal when nothing else changed, which spares parsing an unchanged feed.
+    Equal digests imply equal events; different ones prove nothing (the events are compared then).
+    """
+    lines = (line.rstrip(b"\r") for line in text.split(b"\n"))
+    return hashlib.sha256(b"\n".join(line for line in lines if not line.upper().startswith(b"DTSTAMP"))).hexdigest()
+
+
+def parse_calendar(body: bytes, *, known_digest: str = "") -> FeedSnapshot:
+    """Parse one fetched body. Never raises: a body that is not a calendar gives `error`.
+
+    With `known_digest` equal to the body's `body_digest`, nothing is parsed: `same_as_before`.
+    """
     digest = hashlib.sha256(body).hexdigest()
     text = body.replace(b"\x00", b"").strip()
     text = text.removeprefix(_BOM).lstrip()
     reason = _not_a_calendar(text)
     if reason:
         return FeedSnapshot(error=f"not a calendar: {reason}", body_sha256=digest, empty_body=not text)
+    normalised = body_digest(text)
+    if known_digest and normalised == known_digest:
+        return FeedSnapshot(body_sha256=digest, body_digest=normalised, same_as_before=True)
     try:
         calendar = Calendar.from_ical(text)
     except Exception as exc:  # any parser failure is a failed fetch, never a crash
         # The exception message quotes the offending line: keep only its type.
-        return FeedSnapshot(error=f"not a calendar: unparsable iCalendar ({type(exc).__name__})", body_sha256=digest)
+        error = f"not a calendar: unparsable iCalendar ({type(exc).__name__})"
+        return FeedSnapshot(error=error, body_sha256=digest)
     events: list[CalendarEvent] = []
     rejected: list[str] = []
     seen: set[str] = set()
@@ -55,7 +73,7 @@ def parse_calendar(body: bytes) -> FeedSnapshot:
             continue
         seen.add(event.uid)
         events.append(event)
-    return FeedSnapshot(events=tuple(events), body_sha256=digest, rejected=tuple(rejected))
+    return FeedSnapshot(events=tuple(events), body_sha256=digest, rejected=tuple(rejected), body_digest=normalised)
 
 
 def content_hash(events: Iterable[CalendarEvent]) -> str:

@@ -195,6 +195,7 @@ def _feed_values(feed: Feed) -> dict[str, Any]:
         "honour_event_times": o.honour_event_times, "dtend_is_last_night": o.dtend_is_last_night,
         "last_attempt_at": h.last_attempt_at, "last_success_at": h.last_success_at, "last_error": h.last_error,
         "consecutive_failures": h.consecutive_failures, "last_content_hash": h.last_content_hash,
+        "last_body_digest": h.last_body_digest, "last_event_count": h.last_event_count,
         "next_fetch_at": h.next_fetch_at, "held_since": h.held_since, "held_count": h.held_count,
         "held_hash": h.held_hash, "stale_alerted": h.stale_alerted,
     }  # fmt: skip
@@ -211,6 +212,7 @@ def _feed(row: Row[Any]) -> Feed:
         health=FeedHealth(
             last_attempt_at=row.last_attempt_at, last_success_at=row.last_success_at, last_error=row.last_error,
             consecutive_failures=row.consecutive_failures, last_content_hash=row.last_content_hash,
+            last_body_digest=row.last_body_digest, last_event_count=row.last_event_count,
             next_fetch_at=row.next_fetch_at, held_since=row.held_since, held_count=row.held_count,
             held_hash=row.held_hash, stale_alerted=row.stale_alerted,
         ),

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from domain.calendar import CalendarEvent, FeedSnapshot
+from domain.calendar import CalendarEvent, FeedSnapshot, events_hash
 from domain.feeds import Platform
 from integrations.clock import FrozenClock, SequentialIds
 from storage.memory import InMemoryUnitOfWorkFactory
@@ -35,7 +35,8 @@ class World:
             CalendarEvent(uid=uid, start=start, end=start + timedelta(days=nights), summary="Reserved")
             for uid, start, nights in stays
         )
-        self.fetcher.snapshots[FEED_URL] = FeedSnapshot(events=events + extra)
+        everything = events + extra
+        self.fetcher.snapshots[FEED_URL] = FeedSnapshot(events=everything, body_digest=events_hash(everything))
 
 
 @pytest.fixture

@@ -1,9 +1,10 @@
 """Held diffs (calendar-feeds.md rules 2 and 3), staleness alerts and the fetch schedule."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from domain.calendar import FeedSnapshot
 from domain.events import EventKind
+from domain.feeds import FetchOutcome
 from domain.reservations import ReservationStatus
 from scheduler.sync import sync_feeds
 from tests.scheduler.conftest import FEED_URL, World
@@ -147,3 +148,32 @@ async def test_a_confirmed_hold_is_audited_as_confirmed_with_what_it_cancelled(w
     log = await _fetch_log(world)
     assert [f.outcome.value for f in log] == ["applied", "held", "held", "confirmed"]
     assert log[-1].cancelled == 3
+
+
+async def test_an_unchanged_body_is_not_parsed_again_the_same_day_but_is_the_next_day(world: World) -> None:
+    world.publish(("a", date(2026, 12, 1), 2))
+    await sync_feeds(world.deps, force=True)
+    world.clock.advance(timedelta(minutes=20))
+    report = await sync_feeds(world.deps, force=True)
+    assert world.fetcher.known_digests[-1] != ""  # offered: the fetcher may skip parsing
+    assert (report.new, report.changed, report.cancelled) == (0, 0, 0)
+    async with world.deps.uow() as uow:
+        feed = (await uow.feeds.list_all())[0]
+        latest = (await uow.fetches.list_for_feed(feed.id, limit=1))[0]
+    assert (latest.outcome, latest.event_count, feed.health.last_success_at) == (
+        FetchOutcome.UNCHANGED, 1, world.clock.now()
+    )  # fmt: skip
+    world.clock.set(datetime(2026, 11, 26, 0, 5, tzinfo=UTC))  # past midnight in Lisbon
+    await sync_feeds(world.deps, force=True)
+    assert world.fetcher.known_digests[-1] == ""  # once a day every feed is read in full
+
+
+async def test_a_feed_holding_a_diff_is_always_read_in_full(world: World) -> None:
+    world.publish(("a", date(2026, 12, 1), 2))
+    await sync_feeds(world.deps, force=True)
+    world.publish()
+    await sync_feeds(world.deps, force=True)  # empty: held
+    world.publish(("a", date(2026, 12, 1), 2))
+    world.clock.advance(timedelta(minutes=20))
+    await sync_feeds(world.deps, force=True)
+    assert world.fetcher.known_digests[-1] == ""

@@ -1,4 +1,4 @@
-"""Planning rules (restock, inspection, maintenance) and what a feed tells about a stay.
+"""Planning rules (restock, inspection, maintenance), what a feed tells about a stay, body digests.
 
 Reservations gain the guest count, event times (feeds set to honour them), whether the range was
 first seen already running (a clipped start) and whether it is a block counted as a booking.
@@ -24,6 +24,9 @@ _PROPERTY_BUDGETS = {"restock_budget": "40", "inspection_budget": "40", "mainten
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("feeds") as batch:
+        batch.add_column(sa.Column("last_body_digest", sa.String(), nullable=False, server_default=""))
+        batch.add_column(sa.Column("last_event_count", sa.Integer(), nullable=False, server_default="0"))
     with op.batch_alter_table("reservations") as batch:
         batch.add_column(sa.Column("guests", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("check_in_at", sa.DateTime(timezone=True), nullable=True))
@@ -44,3 +47,6 @@ def downgrade() -> None:
     with op.batch_alter_table("reservations") as batch:
         for name in ("from_block", "start_clipped", "check_out_at", "check_in_at", "guests"):
             batch.drop_column(name)
+    with op.batch_alter_table("feeds") as batch:
+        batch.drop_column("last_event_count")
+        batch.drop_column("last_body_digest")

@@ -236,3 +236,33 @@ def test_calendar_dates_do_not_depend_on_the_process_timezone(process_timezone: 
 
     assert (events[1].start, events[1].end) == (date(2026, 3, 11), date(2026, 3, 13))
     assert (events[1].end_date - events[1].start_date).days == 2
+
+
+# --- the body digest that spares parsing an unchanged feed -----------------------------------------
+
+
+def _stamped(stamp: str, newline: str = "\r\n", dtend: str = "20261203") -> bytes:
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Turnover tests//EN", "BEGIN:VEVENT", f"DTSTAMP:{stamp}",
+             "UID:u1@example.test", "DTSTART;VALUE=DATE:20261201", f"DTEND;VALUE=DATE:{dtend}", "SUMMARY:Reserved",
+             "END:VEVENT", "END:VCALENDAR"]  # fmt: skip
+    return (newline.join(lines) + newline).encode()
+
+
+def test_a_restamped_body_has_the_same_digest_and_is_not_parsed_again() -> None:
+    first = parse_calendar(_stamped("20261125T090000Z"))
+    again = parse_calendar(_stamped("20261125T091500Z", newline="\n"), known_digest=first.body_digest)
+    assert first.ok and len(first.events) == 1 and first.body_digest
+    assert again.same_as_before and again.events == () and again.body_digest == first.body_digest
+    assert again.body_sha256 != first.body_sha256
+
+
+def test_a_changed_event_changes_the_digest_and_is_parsed() -> None:
+    first = parse_calendar(_stamped("20261125T090000Z"))
+    moved = parse_calendar(_stamped("20261125T091500Z", dtend="20261204"), known_digest=first.body_digest)
+    assert not moved.same_as_before and moved.body_digest != first.body_digest
+    assert [e.end for e in moved.events] == [date(2026, 12, 4)]
+
+
+def test_a_broken_body_is_a_failure_whatever_digest_is_known() -> None:
+    snapshot = parse_calendar(b"<html>oops</html>", known_digest=parse_calendar(_stamped("x")).body_digest)
+    assert not snapshot.ok and not snapshot.same_as_before
