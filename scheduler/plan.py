@@ -10,7 +10,7 @@ from domain.planning import diff_plans, plan_property
 from domain.ports import UnitOfWork
 from domain.properties import Property
 from domain.tasks import Task, TaskKind, TaskPlan, TaskStatus
-from tools.context import AppDeps, record_event
+from tools.context import AppDeps, new_event, record_event
 
 
 @dataclass(slots=True)
@@ -49,16 +49,12 @@ async def _plan_one(deps: AppDeps, uow: UnitOfWork, prop: Property, report: Plan
     existing = await uow.tasks.list_for_property(prop.id)
     diff = diff_plans(plan_property(prop, reservations, today), existing, inactive, today, prop.zone)
 
-    for plan in diff.create:
-        task = Task(
-            id=deps.ids.new_id("task"), host_id=prop.host_id, property_id=prop.id, kind=plan.kind,
-            natural_key=plan.natural_key, window_start=plan.window_start, deadline=plan.deadline,
-            budget=plan.budget, required_skills=plan.required_skills, created_at=now,
-            reservation_id=plan.reservation_id, same_day_turnover=plan.same_day_turnover, priority=plan.priority,
-        )  # fmt: skip
-        await uow.tasks.add(task)
-        await record_event(deps, uow, EventKind.TASK_PLANNED, prop, task.id, f"Planned: {_label(prop, task)}")
-        report.created += 1
+    created = [_task(deps, prop, plan, now) for plan in diff.create]
+    await uow.tasks.add_many(created)
+    await uow.events.add_many(
+        [new_event(deps, EventKind.TASK_PLANNED, prop, task.id, f"Planned: {_label(prop, task)}") for task in created]
+    )
+    report.created += len(created)
     for task, plan in diff.reopen:
         task.transition(TaskStatus.PLANNED, now, "reservation came back")
         _adopt(task, plan, now)
@@ -79,6 +75,15 @@ async def _plan_one(deps: AppDeps, uow: UnitOfWork, prop: Property, report: Plan
             deps, uow, EventKind.TASK_CANCELLED, prop, task.id, f"Cancelled ({reason}): {_label(prop, task)}"
         )
         report.cancelled += 1
+
+
+def _task(deps: AppDeps, prop: Property, plan: TaskPlan, now: datetime) -> Task:
+    return Task(
+        id=deps.ids.new_id("task"), host_id=prop.host_id, property_id=prop.id, kind=plan.kind,
+        natural_key=plan.natural_key, window_start=plan.window_start, deadline=plan.deadline,
+        budget=plan.budget, required_skills=plan.required_skills, created_at=now,
+        reservation_id=plan.reservation_id, same_day_turnover=plan.same_day_turnover, priority=plan.priority,
+    )  # fmt: skip
 
 
 def _adopt(task: Task, plan: TaskPlan, now: datetime) -> None:

@@ -14,7 +14,7 @@ from domain.feeds import STALE_AFTER, Feed, FeedFetch, FetchOutcome
 from domain.ports import UnitOfWork
 from domain.properties import Property
 from domain.reservations import Block, Reservation, ReservationStatus
-from domain.sync import FeedDiff, StaySpec, is_window_block, reconcile
+from domain.sync import FeedDiff, StaySpec, event_dates, is_window_block, reconcile
 from tools.context import AppDeps, record_event
 
 ALERT_AFTER_FAILURES = 3
@@ -227,6 +227,7 @@ async def _apply_diff(
             await record_event(deps, uow, kind, prop, subject, message)
 
     mirrored = await _mirrored(uow, feed, prop, diff) if any(spec.from_block for spec in diff.new) else set()
+    added: list[Reservation] = []
     for spec in diff.new:
         reservation = Reservation(
             id=deps.ids.new_id("res"), host_id=prop.host_id, property_id=prop.id, feed_id=feed.id, uid=spec.uid,
@@ -234,16 +235,16 @@ async def _apply_diff(
             updated_at=now,
         )  # fmt: skip
         _adopt(reservation, spec, now)
-        await uow.reservations.add(reservation)
+        added.append(reservation)
+    await uow.reservations.add_many(added)
+    for reservation, spec in zip(added, diff.new, strict=True):
         if spec.uid not in mirrored:  # a reflection of a stay already announced from another feed
             await emit(EventKind.RESERVATION_NEW, reservation.id, f"New booking at {_describe(prop, spec)}")
     for reservation, spec in diff.changed:
         before = _describe(prop, reservation)
-        visible = (reservation.check_in, reservation.check_out, reservation.status) != (
-            spec.check_in,
-            spec.check_out,
-            spec.status,
-        )  # a new UID, phone digits or guest label alone is a silent update (rules 14 and 16)
+        # a new UID, phone digits or guest label alone is a silent update (rules 14 and 16)
+        visible = (reservation.check_in, reservation.check_out, reservation.status) != (spec.check_in,
+                   spec.check_out, spec.status)  # fmt: skip
         _adopt(reservation, spec, now)
         await uow.reservations.update(reservation)
         if visible:
@@ -301,32 +302,17 @@ async def _apply_blocks(
 ) -> None:
     existing = {b.uid: b for b in known}
     today = now.astimezone(prop.zone).date()
+    for gone in diff.removed_blocks:
+        await uow.blocks.delete(gone.id)
+    added: list[Block] = []
     for item in diff.blocks:
-        ev = item.event
-        block = existing.get(ev.uid)
-        window = is_window_block(item, today)
+        start, end = event_dates(item.event, prop.zone)
+        summary, window = item.event.summary, is_window_block(item, today)
+        block = existing.get(item.event.uid)
         if block is None:
-            await uow.blocks.add(
-                Block(
-                    id=deps.ids.new_id("blk"),
-                    property_id=prop.id,
-                    feed_id=feed.id,
-                    uid=ev.uid,
-                    start=ev.start_date,
-                    end=ev.end_date,
-                    summary=ev.summary,
-                    updated_at=now,
-                    window=window,
-                )
-            )
-        elif (block.start, block.end, block.summary, block.window) != (ev.start_date, ev.end_date, ev.summary, window):
-            block.start, block.end, block.summary, block.window, block.updated_at = (
-                ev.start_date,
-                ev.end_date,
-                ev.summary,
-                window,
-                now,
-            )
+            block_id = deps.ids.new_id("blk")
+            added.append(Block(block_id, prop.id, feed.id, item.event.uid, start, end, summary, now, window))
+        elif (block.start, block.end, block.summary, block.window) != (start, end, summary, window):
+            block.start, block.end, block.summary, block.window, block.updated_at = start, end, summary, window, now
             await uow.blocks.update(block)
-    for block in diff.removed_blocks:
-        await uow.blocks.delete(block.id)
+    await uow.blocks.add_many(added)

@@ -55,7 +55,12 @@ async def record_event(
     deps: AppDeps, uow: UnitOfWork, kind: EventKind, prop: Property, subject_id: str, message: str
 ) -> None:
     """Add an event about one property to the outbox, inside the caller's unit of work."""
-    event = Event(
+    await uow.events.add(new_event(deps, kind, prop, subject_id, message))
+
+
+def new_event(deps: AppDeps, kind: EventKind, prop: Property, subject_id: str, message: str) -> Event:
+    """An event about one property, for the caller to add (`uow.events.add_many` for a batch)."""
+    return Event(
         id=deps.ids.new_id("evt"),
         host_id=prop.host_id,
         kind=kind,
@@ -64,4 +69,3 @@ async def record_event(
         message=message,
         property_id=prop.id,
     )
-    await uow.events.add(event)

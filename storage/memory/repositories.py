@@ -50,6 +50,18 @@ class _Repository(Generic[T]):
     async def add(self, obj: T, /) -> None:
         self._tx.insert(self.table, stored(obj))
 
+    async def add_many(self, objs: Sequence[T], /) -> None:
+        """All or nothing, like one multi-row INSERT."""
+        added: list[str] = []
+        try:
+            for obj in objs:
+                await self.add(obj)
+                added.append(obj.id)  # type: ignore[attr-defined]
+        except Exception:
+            for ident in added:
+                self._tx.delete(self.table, ident)
+            raise
+
     async def update(self, obj: T, /) -> None:
         self._tx.update(self.table, stored(obj))
 

@@ -25,11 +25,12 @@ class SqlRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
 
-    async def _write(self, statement: Executable) -> CursorResult[Any]:
-        """Execute one write in a savepoint; constraint violations become `Conflict`."""
+    async def _write(self, statement: Executable, rows: list[dict[str, Any]] | None = None) -> CursorResult[Any]:
+        """Execute one write (for many `rows` at once if given) in a savepoint; constraint violations
+        become `Conflict`."""
         try:
             async with self._conn.begin_nested():
-                return await self._conn.execute(statement)
+                return await self._conn.execute(statement, rows)
         except IntegrityError as exc:
             message = str(exc.orig).lower()
             if "foreign key" in message:
@@ -44,6 +45,10 @@ class SqlRepository:
 
     async def _insert(self, values: dict[str, Any]) -> None:
         await self._write(self.table.insert().values(**values))
+
+    async def _insert_many(self, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            await self._write(self.table.insert(), rows)
 
     async def _update(self, ident: str, values: dict[str, Any]) -> None:
         result = await self._write(self.table.update().where(self.table.c.id == ident).values(**values))

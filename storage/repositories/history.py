@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -22,6 +23,9 @@ class SqlEventRepository(SqlRepository):
 
     async def add(self, event: Event) -> None:
         await self._insert({"id": event.id, **_event_values(event)})
+
+    async def add_many(self, items: Sequence[Event]) -> None:
+        await self._insert_many([{"id": e.id, **_event_values(e)} for e in items])
 
     async def update(self, event: Event) -> None:
         await self._update(event.id, _event_values(event))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -22,6 +23,9 @@ class SqlReservationRepository(SqlRepository):
 
     async def add(self, reservation: Reservation) -> None:
         await self._insert({"id": reservation.id, **_reservation_values(reservation)})
+
+    async def add_many(self, items: Sequence[Reservation]) -> None:
+        await self._insert_many([{"id": r.id, **_reservation_values(r)} for r in items])
 
     async def get(self, reservation_id: str) -> Reservation | None:
         row = await self._get_row(reservation_id)
@@ -78,6 +82,9 @@ class SqlBlockRepository(SqlRepository):
 
     async def add(self, block: Block) -> None:
         await self._insert({"id": block.id, **_block_values(block)})
+
+    async def add_many(self, items: Sequence[Block]) -> None:
+        await self._insert_many([{"id": b.id, **_block_values(b)} for b in items])
 
     async def update(self, block: Block) -> None:
         await self._update(block.id, _block_values(block))

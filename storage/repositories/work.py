@@ -27,6 +27,9 @@ class SqlTaskRepository(SqlRepository):
     async def add(self, task: Task) -> None:
         await self._insert({"id": task.id, **_task_values(task)})
 
+    async def add_many(self, items: Sequence[Task]) -> None:
+        await self._insert_many([{"id": task.id, **_task_values(task)} for task in items])
+
     async def get(self, task_id: str) -> Task | None:
         row = await self._get_row(task_id)
         return None if row is None else _task(row)

@@ -703,3 +703,24 @@ async def test_expiring_snapshots_is_undone_by_a_rollback(uow_factory: UnitOfWor
         assert [f.events is None for f in await uow.fetches.list_for_feed("feed_1")] == [False, True]
     async with uow_factory() as uow:
         assert [f.events is None for f in await uow.fetches.list_for_feed("feed_1")] == [False, False]
+
+
+async def test_add_many_writes_every_row_or_none(uow_factory: UnitOfWorkFactory) -> None:
+    async with uow_factory() as uow:
+        await seed(uow)
+        await uow.reservations.add_many([])
+        stays = [a_reservation(id=f"res_{n}", uid=f"uid-{n}", check_in=date(2026, 9, n), check_out=date(2026, 9, n + 1))
+                 for n in (2, 3)]  # fmt: skip
+        await uow.reservations.add_many(stays)
+        await uow.blocks.add_many([a_block(id="blk_2", uid="b2"), a_block(id="blk_3", uid="b3")])
+        await uow.tasks.add_many([a_task(id="task_2", natural_key="k2"), a_task(id="task_3", natural_key="k3")])
+        await uow.events.add_many([an_event(id="evt_2"), an_event(id="evt_3")])
+        with pytest.raises(Conflict):  # the second row repeats a UID: the first is not written either
+            await uow.reservations.add_many([a_reservation(id="res_8", uid="uid-8"), a_reservation(id="res_9")])
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert [r.id for r in await uow.reservations.list_for_feed("feed_1")] == ["res_1", "res_2", "res_3"]
+        assert await uow.reservations.get("res_2") == stays[0]
+        assert len(await uow.blocks.list_for_feed("feed_1")) == 2
+        assert {t.id for t in await uow.tasks.list_for_property("prop_1")} == {"task_2", "task_3"}
+        assert {e.id for e in await uow.events.list_for_host("host_1")} == {"evt_2", "evt_3"}
