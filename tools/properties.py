@@ -71,6 +71,11 @@ async def add_property(
     monthly_budget: Decimal | None = None,
     check_in_tasks: bool = False,
     check_out_tasks: bool = False,
+    max_guests: int = 2,
+    restock_every_stays: int | None = None,
+    supplies_guest_nights: int | None = None,
+    inspection_after_vacant_days: int | None = None,
+    maintenance_every_days: int | None = None,
 ) -> PropertyOut:
     """Add a property the host rents out.
 
@@ -87,6 +92,11 @@ async def add_property(
         monthly_budget: the most all hires of this property may cost in a month.
         check_in_tasks: plan a check-in visit for every arrival.
         check_out_tasks: plan a check-out visit for every departure.
+        max_guests: how many guests the property sleeps (a stay with no guest count counts as full).
+        restock_every_stays: plan a restock after every N stays (unset: off).
+        supplies_guest_nights: guest-nights the supplies last; a restock is planned at 80% (unset: off).
+        inspection_after_vacant_days: inspect before an arrival that follows N or more empty days (unset: off).
+        maintenance_every_days: plan maintenance every N days, on a vacant day (unset: off).
     """
     ctx.actor.require(Role.OWNER)
     prop = Property(
@@ -102,8 +112,18 @@ async def add_property(
         cleaning_budget=cleaning_budget,
         cleaning_minutes=cleaning_minutes,
         policy=HiringPolicy(auto_approve_limit=auto_approve_limit, monthly_budget=monthly_budget),
-        planning=PlanningRules(check_in_tasks=check_in_tasks, check_out_tasks=check_out_tasks),
+        max_guests=max_guests,
+        planning=PlanningRules(
+            check_in_tasks=check_in_tasks,
+            check_out_tasks=check_out_tasks,
+            restock_every_stays=restock_every_stays,
+            supplies_guest_nights=supplies_guest_nights,
+            inspection_after_vacant_days=inspection_after_vacant_days,
+            maintenance_every_days=maintenance_every_days,
+        ),
     )
+    if max_guests < 1:
+        raise InvalidInput("A property sleeps at least one guest.")
     async with ctx.deps.uow() as uow:
         await uow.properties.add(prop)
         await audit(uow, ctx, "add_property", {"name": prop.name, "city": prop.city}, prop.id)
@@ -131,6 +151,8 @@ async def add_feed(
     url: str,
     platform: Platform = Platform.AIRBNB,
     blocks_are_bookings: bool = False,
+    honour_event_times: bool = False,
+    dtend_is_last_night: bool = False,
 ) -> FeedOut:
     """Connect a calendar feed (iCal export URL) to a property.
 
@@ -138,7 +160,10 @@ async def add_feed(
         property_id: the property the calendar belongs to.
         url: the iCal export URL; a secret, never shown back in full.
         platform: airbnb, vrbo, booking or generic.
-        blocks_are_bookings: treat closed dates as stays (Booking.com, some PMS exports).
+        blocks_are_bookings: treat closed dates as stays (Booking.com, some PMS exports); a closed range
+            that mirrors a reservation of another feed of the property still makes no second set of tasks.
+        honour_event_times: use the check-in/out times the feed's events carry (Guesty, Hospitable, Hostaway).
+        dtend_is_last_night: the feed's end date is the last night, not the checkout day (some PMS exports).
     """
     ctx.actor.require(Role.OWNER)
     if not url.startswith(("http://", "https://")):
@@ -153,7 +178,11 @@ async def add_feed(
             platform=platform,
             url=url,
             created_at=ctx.deps.clock.now(),
-            options=FeedOptions(blocks_are_bookings=blocks_are_bookings),
+            options=FeedOptions(
+                blocks_are_bookings=blocks_are_bookings,
+                honour_event_times=honour_event_times,
+                dtend_is_last_night=dtend_is_last_night,
+            ),
         )
         await uow.feeds.add(feed)
         await audit(uow, ctx, "add_feed", {"property_id": prop.id, "platform": platform.value}, feed.id)
