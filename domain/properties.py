@@ -14,7 +14,7 @@ DEFAULT_SKILLS: dict[TaskKind, tuple[str, ...]] = {
     TaskKind.CLEAN: ("Cleaning",),
     TaskKind.CHECK_IN: ("House Sitting",),
     TaskKind.CHECK_OUT: ("House Sitting",),
-    TaskKind.RESTOCK: ("Errands",),
+    TaskKind.RESTOCK: ("Restocking",),
     TaskKind.INSPECTION: ("Handyman",),
     TaskKind.MAINTENANCE: ("Handyman",),
 }
@@ -40,7 +40,7 @@ class PlanningRules:
     supplies_guest_nights: int | None = None  # ...or once guests have used 80% of what the supplies last
     inspection_after_vacant_days: int | None = None  # inspect before an arrival after N empty days
     maintenance_every_days: int | None = None  # recurring maintenance, counted from the property's creation
-    restock_budget: Decimal = Decimal("40")
+    restock_budget: Decimal = Decimal("60")
     inspection_budget: Decimal = Decimal("40")
     maintenance_budget: Decimal = Decimal("80")
 

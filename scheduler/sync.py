@@ -48,7 +48,8 @@ async def sync_feeds(deps: AppDeps, *, force: bool = False) -> SyncReport:
 
     Fetches run FETCH_CONCURRENCY at a time while the results are applied one by one as they come
     in; a fetch holds its slot until its result is taken, so memory stays bounded by the concurrency
-    however many feeds there are.
+    however many feeds there are. Feeds that count blocks as bookings go second, so a stay they
+    only reflect is already known from its real reservation (rule 20).
     """
     now = deps.clock.now()
     async with deps.uow() as uow:
@@ -59,6 +60,17 @@ async def sync_feeds(deps: AppDeps, *, force: bool = False) -> SyncReport:
         ]
         zones = {p.id: p.zone for p in await uow.properties.list_all()}
     report = SyncReport(feeds=len(feeds))
+    for batch in (
+        [f for f in feeds if not f.options.blocks_are_bookings],
+        [f for f in feeds if f.options.blocks_are_bookings],
+    ):
+        await _fetch_and_apply(deps, batch, zones, now, report)
+    return report
+
+
+async def _fetch_and_apply(
+    deps: AppDeps, feeds: list[Feed], zones: dict[str, ZoneInfo], now: datetime, report: SyncReport
+) -> None:
     limit = asyncio.Semaphore(FETCH_CONCURRENCY)
     results: asyncio.Queue[tuple[Feed, FeedSnapshot]] = asyncio.Queue(maxsize=FETCH_CONCURRENCY)
 
@@ -73,7 +85,6 @@ async def sync_feeds(deps: AppDeps, *, force: bool = False) -> SyncReport:
         for _ in feeds:
             feed, snapshot = await results.get()
             await _apply_fetch(deps, feed.id, snapshot, report)
-    return report
 
 
 def _known_digest(feed: Feed, now: datetime, zone: ZoneInfo | None) -> str:
@@ -226,7 +237,7 @@ async def _apply_diff(
         if not quiet:
             await record_event(deps, uow, kind, prop, subject, message)
 
-    mirrored = await _mirrored(uow, feed, prop, diff) if any(spec.from_block for spec in diff.new) else set()
+    mirrored, reflected = await _cross_feed(uow, feed, prop, diff) if diff.new else (set(), {})
     added: list[Reservation] = []
     for spec in diff.new:
         reservation = Reservation(
@@ -238,8 +249,12 @@ async def _apply_diff(
         added.append(reservation)
     await uow.reservations.add_many(added)
     for reservation, spec in zip(added, diff.new, strict=True):
-        if spec.uid not in mirrored:  # a reflection of a stay already announced from another feed
-            await emit(EventKind.RESERVATION_NEW, reservation.id, f"New booking at {_describe(prop, spec)}")
+        if spec.uid in mirrored:  # a reflection of a stay already announced from another feed
+            continue
+        message = f"New booking at {_describe(prop, spec)}"
+        if spec.uid in reflected:  # its dates were first seen closed on another platform
+            message = f"{message}, the stay {reflected[spec.uid]} had already closed"
+        await emit(EventKind.RESERVATION_NEW, reservation.id, message)
     for reservation, spec in diff.changed:
         before = _describe(prop, reservation)
         # a new UID, phone digits or guest label alone is a silent update (rules 14 and 16)
@@ -279,18 +294,21 @@ def _adopt(reservation: Reservation, spec: StaySpec, now: datetime) -> None:
     reservation.updated_at = now
 
 
-async def _mirrored(uow: UnitOfWork, feed: Feed, prop: Property, diff: FeedDiff) -> set[str]:
-    """UIDs of new blocks-counted-as-bookings that overlap a real reservation of another feed (rule 20)."""
-    others = [
-        r
-        for r in await uow.reservations.list_for_property(prop.id)
-        if r.feed_id != feed.id and r.is_active and not r.from_block
-    ]
-    return {
-        spec.uid
-        for spec in diff.new
-        if spec.from_block and any(r.overlaps(spec.check_in, spec.check_out) for r in others)
-    }
+async def _cross_feed(uow: UnitOfWork, feed: Feed, prop: Property, diff: FeedDiff) -> tuple[set[str], dict[str, str]]:
+    """How new stays relate to the other feeds of the property (rule 20): the UIDs of blocks counted
+    as bookings that overlap a real reservation (mirrors, not news), and for real reservations that
+    overlap such a block already announced, the platform that showed it first."""
+    others = [r for r in await uow.reservations.list_for_property(prop.id) if r.feed_id != feed.id and r.is_active]
+    platforms = {f.id: f.platform.value for f in await uow.feeds.list_for_property(prop.id)}
+    mirrored: set[str] = set()
+    reflected: dict[str, str] = {}
+    for spec in diff.new:
+        overlapping = [r for r in others if r.overlaps(spec.check_in, spec.check_out)]
+        if spec.from_block and any(not r.from_block for r in overlapping):
+            mirrored.add(spec.uid)
+        elif not spec.from_block and (first := next((r for r in overlapping if r.from_block), None)):
+            reflected[spec.uid] = f"on {platforms.get(first.feed_id, 'another platform')}"
+    return mirrored, reflected
 
 
 def _plural(n: int, word: str) -> str:

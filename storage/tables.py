@@ -107,7 +107,7 @@ properties = Table(
     Column("supplies_guest_nights", Integer, nullable=True),
     Column("inspection_after_vacant_days", Integer, nullable=True),
     Column("maintenance_every_days", Integer, nullable=True),
-    Column("restock_budget", DecimalText, nullable=False, server_default="40"),
+    Column("restock_budget", DecimalText, nullable=False, server_default="60"),
     Column("inspection_budget", DecimalText, nullable=False, server_default="40"),
     Column("maintenance_budget", DecimalText, nullable=False, server_default="80"),
     Index(None, "host_id", "created_at"),

@@ -1,8 +1,11 @@
 """`turnover demo`: the whole pipeline on the embedded default, with nothing to install or sign up for.
 
 A fresh SQLite database in a temporary data directory; two properties in different cities and
-timezones whose synthetic Airbnb and VRBO calendars are served over local HTTP; the RentAHuman
-sandbox with seeded workers; console notifications. Every count comes from the real pipeline.
+timezones whose synthetic Airbnb, VRBO and Booking.com calendars are served over local HTTP (the
+Lisbon loft splits its stays between Airbnb and VRBO, and Booking.com shows them all as closed
+ranges: one stay, one clean); restocks and pre-arrival inspections planned by the property's rules;
+the RentAHuman sandbox with seeded workers; console notifications. Every count comes from the real
+pipeline.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from channels.console.tables import approvals_table, hires_table, reservations_t
 from domain.feeds import Platform
 from domain.hires import HireStatus
 from integrations.calendars.feed_server import FeedServer
-from integrations.calendars.synthetic import BlockSpec, airbnb_calendar, demo_stays, vrbo_calendar
+from integrations.calendars.synthetic import BlockSpec, airbnb_calendar, booking_calendar, demo_stays, vrbo_calendar
 from integrations.rentahuman.sandbox.server import SandboxServer
 from scheduler.pipeline import PipelineReport, run_pipeline
 from scheduler.runner import run_forever
@@ -46,13 +49,16 @@ class DemoProperty:
     cleaning_budget: Decimal
     auto_approve_limit: Decimal
     feeds: tuple[tuple[Platform, str], ...]
+    restock_every_stays: int | None = None
+    inspection_after_vacant_days: int | None = None
 
 
 DEMO_PROPERTIES = (
     DemoProperty("Alfama loft", "Lisbon", "Europe/Lisbon", Decimal("90"), Decimal("120"),
-                 ((Platform.AIRBNB, "/alfama/airbnb.ics"), (Platform.VRBO, "/alfama/vrbo.ics"))),
+                 ((Platform.AIRBNB, "/alfama/airbnb.ics"), (Platform.VRBO, "/alfama/vrbo.ics"),
+                  (Platform.BOOKING, "/alfama/booking.ics")), restock_every_stays=4),
     DemoProperty("East Austin bungalow", "Austin", "America/Chicago", Decimal("110"), Decimal("60"),
-                 ((Platform.AIRBNB, "/austin/airbnb.ics"),)),
+                 ((Platform.AIRBNB, "/austin/airbnb.ics"),), inspection_after_vacant_days=3),
 )  # fmt: skip
 
 
@@ -63,10 +69,12 @@ def publish_feeds(server: FeedServer, now: datetime) -> None:
         stays = demo_stays(today, seed=index + 1, days=45)
         block = BlockSpec(uid=f"demo-block-{index}", start=stays[-1].check_out + timedelta(days=2),
                           end=stays[-1].check_out + timedelta(days=5))  # fmt: skip
-        if len(prop.feeds) == 2:
+        if len(prop.feeds) == 3:
             airbnb, vrbo = stays[0::2], stays[1::2]
             server.set(prop.feeds[0][1], airbnb_calendar(airbnb, [block], stamp=now, listing_seed=prop.name))
             server.set(prop.feeds[1][1], vrbo_calendar(vrbo, [], stamp=now))
+            closed = [BlockSpec(s.uid, s.check_in, s.check_out) for s in stays]  # what the channel sync closed
+            server.set(prop.feeds[2][1], booking_calendar(closed, stamp=now, listing_seed=prop.name))
         else:
             server.set(prop.feeds[0][1], airbnb_calendar(stays, [block], stamp=now, listing_seed=prop.name))
 
@@ -78,6 +86,8 @@ async def seed_properties(deps: AppDeps, feeds: FeedServer) -> ToolContext:
         prop = await add_property(
             ctx, name=demo.name, city=demo.city, timezone=demo.timezone,
             cleaning_budget=demo.cleaning_budget, auto_approve_limit=demo.auto_approve_limit,
+            restock_every_stays=demo.restock_every_stays,
+            inspection_after_vacant_days=demo.inspection_after_vacant_days,
         )  # fmt: skip
         for platform, path in demo.feeds:
             await add_feed(ctx, property_id=prop.id, url=feeds.url(path), platform=platform)

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 
 AIRBNB_PRODID = "-//Airbnb Inc//Hosting Calendar 1.0//EN"
 VRBO_PRODID = "-//HomeAway.com, Inc.//EN"
+BOOKING_PRODID = r"-//admin.booking.com\\\, b.v.//NONSGML v1.0//EN"  # the broken escaping Booking.com sends
 _AIRBNB_URL = "https://www.airbnb.com/hosting/reservations/details/"
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 _GUESTS = ("Ana", "Bruno", "Chloé", "Dmitri", "Emma", "Farah", "Giulia", "Hiro", "Inès", "Jonas", "Kofi", "Lena")
@@ -103,6 +104,32 @@ def vrbo_calendar(
         )
     lines.append("END:VCALENDAR")
     return _serialise(lines, "\n")
+
+
+def booking_uid(listing_seed: str, key: str) -> str:
+    """`<32 hex>@booking.com`, derived from the seed and our key (a new key is a new UID)."""
+    digest = _hex("\x1f".join(("booking", listing_seed, key)))
+    return f"{digest[:32]}@booking.com"
+
+
+def booking_calendar(ranges: Sequence[BlockSpec], *, stamp: datetime, listing_seed: str = "booking") -> bytes:
+    """A Booking.com feed as in calendar-feeds.md §1.4: CRLF, the broken PRODID escaping, METHOD:PUBLISH,
+    every event `CLOSED - Not available` with an ORGANIZER line (sent since 2026-07-07)."""
+    dtstamp = _dtstamp(stamp)
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{BOOKING_PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
+    for closed in sorted(ranges, key=lambda r: (r.start, r.uid)):
+        lines += [
+            "BEGIN:VEVENT",
+            f"DTSTAMP:{dtstamp}",
+            f"DTSTART;VALUE=DATE:{closed.start:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{closed.end:%Y%m%d}",
+            f"UID:{booking_uid(listing_seed, closed.uid)}",
+            "SUMMARY:CLOSED - Not available",
+            "ORGANIZER:mailto:noreply@booking.com",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "".join(line + "\r\n" for line in lines).encode()
 
 
 def airbnb_uid(listing_seed: str, key: str, *, block: bool = False) -> str:

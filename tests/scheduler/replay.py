@@ -18,7 +18,7 @@ import hashlib
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Self
 from zoneinfo import ZoneInfo
@@ -32,7 +32,13 @@ from domain.reservations import Block, Reservation
 from domain.tasks import Task
 from integrations.calendars.feed_server import CALENDAR_TYPE, FeedServer
 from integrations.calendars.fetch import HttpFeedFetcher, make_http_client
-from integrations.calendars.synthetic import BlockSpec, Stay, airbnb_calendar, vrbo_calendar
+from integrations.calendars.synthetic import (
+    BlockSpec,
+    Stay,
+    airbnb_calendar,
+    booking_calendar,
+    vrbo_calendar,
+)
 from integrations.clock import FrozenClock, SequentialIds
 from scheduler.notify import notify
 from scheduler.plan import PlanReport, plan_tasks
@@ -45,38 +51,11 @@ from tools.hosts import ensure_local_owner
 from tools.properties import add_feed, add_property
 
 TOKEN = "t=5c1f0a9e3b7d42e68f0a1b2c3d4e5f60"  # invented; the query is ignored by the server's routing
-BOOKING_PRODID = r"-//admin.booking.com\\\, b.v.//NONSGML v1.0//EN"  # broken escaping exactly as Booking.com sends it
 BOOKING_SUMMARY = "CLOSED - Not available"
 JSON_500 = b'{"error":"internal_server_error","message":"Something went wrong","status":500}'
 
 
 # --- writers ----------------------------------------------------------------------------------------
-
-
-def booking_uid(listing_seed: str, key: str) -> str:
-    """`<32 hex>@booking.com`, derived from the seed and our key (a new key is a new UID)."""
-    digest = _hex("\x1f".join(("booking", listing_seed, key)))
-    return f"{digest[:32]}@booking.com"
-
-
-def booking_calendar(ranges: Sequence[BlockSpec], *, stamp: datetime, listing_seed: str = "booking") -> bytes:
-    """A Booking.com feed as in calendar-feeds.md §1.4: CRLF, the broken PRODID escaping, METHOD:PUBLISH,
-    every event `CLOSED - Not available` with an ORGANIZER line (sent since 2026-07-07)."""
-    dtstamp = f"{stamp.astimezone(UTC):%Y%m%dT%H%M%SZ}"
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{BOOKING_PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
-    for closed in sorted(ranges, key=lambda r: (r.start, r.uid)):
-        lines += [
-            "BEGIN:VEVENT",
-            f"DTSTAMP:{dtstamp}",
-            f"DTSTART;VALUE=DATE:{closed.start:%Y%m%d}",
-            f"DTEND;VALUE=DATE:{closed.end:%Y%m%d}",
-            f"UID:{booking_uid(listing_seed, closed.uid)}",
-            f"SUMMARY:{BOOKING_SUMMARY}",
-            "ORGANIZER:mailto:noreply@booking.com",
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    return "".join(line + "\r\n" for line in lines).encode()
 
 
 def calendar_from_records(records: Iterable[dict[str, Any]], *, prodid: str) -> bytes:

@@ -34,13 +34,14 @@ from domain.reservations import Block, Reservation, ReservationStatus
 from domain.sync import reconcile
 from domain.tasks import Task, TaskKind
 from integrations.calendars.parse import parse_calendar
+from integrations.calendars.synthetic import BOOKING_PRODID
 from integrations.clock import FrozenClock, SequentialIds
 from scheduler.notify import notify
 from scheduler.plan import PlanReport, plan_tasks
 from scheduler.sync import SyncReport, sync_feeds
 from storage.memory import InMemoryUnitOfWorkFactory
 from tests.fakes import FakeMarketplace, RecordingNotifier, StaticFeedFetcher
-from tests.scheduler.replay import BOOKING_PRODID, calendar_from_records
+from tests.scheduler.replay import calendar_from_records
 from tools.context import AppDeps, ToolContext
 from tools.hosts import ensure_local_owner
 from tools.properties import add_feed, add_property

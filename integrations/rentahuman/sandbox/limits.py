@@ -1,7 +1,8 @@
 """Per-caller rate-limit windows for the `X-RateLimit-*` headers (`rentahuman-api.md` §3, §10).
 
-One fixed 60-second window per (caller, class) on the wall clock, so `X-RateLimit-Reset` is a real
-epoch time a client can wait for. Limits: public browse 100/min per IP [C], authenticated reads
+One 60-second window per (caller, class) on the wall clock, opened by the caller's first request
+after the previous window ended (so a burst is never split by a minute boundary), and
+`X-RateLimit-Reset` is a real epoch time a client can wait for. Limits: public browse 100/min per IP [C], authenticated reads
 600/min and writes 300/min per key [G]. Counting always happens; refusing (429) only when enabled.
 """
 
@@ -34,10 +35,9 @@ class RateLimiter:
 
     def hit(self, caller: str, kind: str, now: float, *, count: bool = True) -> Verdict:
         """Record one request (unless `count` is false) and say where the caller stands."""
-        start = int(now) - int(now) % WINDOW_SECONDS
-        window_start, used = self.windows.get((caller, kind), (start, 0))
-        if window_start != start:
-            used = 0
+        start, used = self.windows.get((caller, kind), (int(now), 0))
+        if now >= start + WINDOW_SECONDS:
+            start, used = int(now), 0
         if count:
             used += 1
             self.windows[(caller, kind)] = (start, used)

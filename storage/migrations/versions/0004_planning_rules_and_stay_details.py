@@ -20,7 +20,7 @@ depends_on: str | Sequence[str] | None = None
 
 _PROPERTY_INTS = ("restock_every_stays", "supplies_guest_nights", "inspection_after_vacant_days",
                   "maintenance_every_days")  # fmt: skip
-_PROPERTY_BUDGETS = {"restock_budget": "40", "inspection_budget": "40", "maintenance_budget": "80"}
+_PROPERTY_BUDGETS = {"restock_budget": "60", "inspection_budget": "40", "maintenance_budget": "80"}
 
 
 def upgrade() -> None:
