@@ -278,8 +278,9 @@ class PlanDiff:
 
 def _differs(task: Task, plan: TaskPlan) -> bool:
     return (task.window_start, task.deadline, task.same_day_turnover, task.priority, task.reservation_id,
-            task.natural_key) != (plan.window_start, plan.deadline, plan.same_day_turnover, plan.priority,
-                                  plan.reservation_id, plan.natural_key)  # fmt: skip
+            task.natural_key, task.budget) != (plan.window_start, plan.deadline, plan.same_day_turnover,
+                                               plan.priority, plan.reservation_id, plan.natural_key,
+                                               plan.budget)  # fmt: skip
 
 
 def diff_plans(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -76,6 +76,7 @@ class Property:
     required_skills: dict[TaskKind, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_SKILLS))
     policy: HiringPolicy = field(default_factory=HiringPolicy)
     planning: PlanningRules = field(default_factory=PlanningRules)
+    planned_on: date | None = None  # the local date of the last full planning; None: plan again at once
 
     def __post_init__(self) -> None:
         validate_timezone(self.timezone)

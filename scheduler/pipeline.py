@@ -26,7 +26,7 @@ class PipelineReport:
 async def run_pipeline(deps: AppDeps, *, force_sync: bool = False) -> PipelineReport:
     """One pass. Every step is idempotent, so a pass after a crash picks up where it stopped."""
     sync = await sync_feeds(deps, force=force_sync)
-    plan = await plan_tasks(deps)
+    plan = await plan_tasks(deps, due_only=True)
     hire = await hire_tasks(deps)
     track = await track_hires(deps)
     sent = await notify(deps)

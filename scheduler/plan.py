@@ -9,7 +9,7 @@ from domain.events import EventKind
 from domain.planning import diff_plans, plan_property
 from domain.ports import UnitOfWork
 from domain.properties import Property
-from domain.tasks import Task, TaskKind, TaskPlan, TaskStatus
+from domain.tasks import Task, TaskPlan, TaskStatus
 from tools.context import AppDeps, new_event, record_event
 
 
@@ -27,16 +27,30 @@ def _label(prop: Property, task: Task | TaskPlan) -> str:
     return f"{what} at {prop.name}, {local:%a %d %b %H:%M}"
 
 
-async def plan_tasks(deps: AppDeps) -> PlanReport:
-    """Plan every property, one commit per property. Idempotent: a second run changes nothing."""
+async def plan_tasks(deps: AppDeps, *, due_only: bool = False) -> PlanReport:
+    """Plan properties, one commit per property. Idempotent: a second run changes nothing.
+
+    With `due_only`, only the properties not yet planned on their current local date: plans depend
+    only on the stays, the property's rules and the date, and whatever changes stays or rules clears
+    `planned_on` in the same commit (so a crash in between cannot lose a plan).
+    """
     report = PlanReport()
+    now = deps.clock.now()
     async with deps.uow() as uow:
-        property_ids = [p.id for p in await uow.properties.list_all()]
+        property_ids = [
+            p.id
+            for p in await uow.properties.list_all()
+            if not due_only or p.planned_on != now.astimezone(p.zone).date()
+        ]
     for property_id in property_ids:
         async with deps.uow() as uow:
             prop = await uow.properties.get(property_id)
             if prop is not None:
                 await _plan_one(deps, uow, prop, report)
+                today = now.astimezone(prop.zone).date()
+                if prop.planned_on != today:
+                    prop.planned_on = today
+                    await uow.properties.update(prop)
                 await uow.commit()
     return report
 
@@ -90,5 +104,4 @@ def _adopt(task: Task, plan: TaskPlan, now: datetime) -> None:
     task.reschedule(plan.window_start, plan.deadline, now)
     task.same_day_turnover, task.priority = plan.same_day_turnover, plan.priority
     task.reservation_id, task.natural_key, task.updated_at = plan.reservation_id, plan.natural_key, now
-    if task.kind is TaskKind.CLEAN:
-        task.budget = plan.budget
+    task.budget = plan.budget  # the ceiling for hires still to come; a booked hire keeps its price

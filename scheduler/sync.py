@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.calendar import CalendarEvent, FeedSnapshot, events_hash
+from domain.errors import NotFound
 from domain.events import EventKind
 from domain.feeds import STALE_AFTER, Feed, FeedFetch, FetchOutcome
 from domain.ports import UnitOfWork
@@ -19,6 +20,7 @@ from tools.context import AppDeps, record_event
 
 ALERT_AFTER_FAILURES = 3
 FETCH_CONCURRENCY = 16
+UNCHANGED_BATCH = 64  # unchanged fetches recorded per commit
 
 
 @dataclass(slots=True)
@@ -79,12 +81,20 @@ async def _fetch_and_apply(
             known = _known_digest(feed, now, zones.get(feed.property_id))
             await results.put((feed, await deps.fetcher.fetch(feed.url, known_digest=known)))
 
+    unchanged: list[tuple[Feed, FeedSnapshot]] = []
     async with asyncio.TaskGroup() as group:
         for feed in feeds:
             group.create_task(fetch(feed))
         for _ in feeds:
             feed, snapshot = await results.get()
-            await _apply_fetch(deps, feed.id, snapshot, report)
+            if snapshot.same_as_before:
+                unchanged.append((feed, snapshot))
+                if len(unchanged) >= UNCHANGED_BATCH:
+                    await _apply_unchanged(deps, unchanged)
+                    unchanged = []
+            else:
+                await _apply_fetch(deps, feed.id, snapshot, report)
+    await _apply_unchanged(deps, unchanged)
 
 
 def _known_digest(feed: Feed, now: datetime, zone: ZoneInfo | None) -> str:
@@ -108,9 +118,7 @@ async def _apply_fetch(deps: AppDeps, feed_id: str, snapshot: FeedSnapshot, repo
         prop = await uow.properties.get(feed.property_id) if feed else None
         if feed is None or prop is None:
             return  # removed while we were fetching
-        if snapshot.same_as_before:
-            fetch = _unchanged(deps, feed, snapshot, now)
-        elif snapshot.ok:
+        if snapshot.ok:
             fetch = await _reconcile(deps, uow, feed, prop, snapshot, now, report)
         else:
             await _record_failure(deps, uow, feed, prop, snapshot.error, now)
@@ -134,16 +142,29 @@ async def _apply_fetch(deps: AppDeps, feed_id: str, snapshot: FeedSnapshot, repo
         await uow.commit()
 
 
-def _unchanged(deps: AppDeps, feed: Feed, snapshot: FeedSnapshot, now: datetime) -> FeedFetch | None:
-    """A body identical (DTSTAMP aside) to the last trusted one: a good fetch that changes nothing."""
-    health = feed.health
-    if health.holding or snapshot.body_digest != health.last_body_digest:
-        return None  # the feed moved on since it was listed (another run): it is read in full next time
-    health.record_success(now, health.last_content_hash, snapshot.body_digest, health.last_event_count)
-    return FeedFetch(
-        deps.ids.new_id("fx"), feed.id, now, FetchOutcome.UNCHANGED, events_hash=health.last_content_hash,
-        event_count=health.last_event_count,
-    )  # fmt: skip
+async def _apply_unchanged(deps: AppDeps, items: list[tuple[Feed, FeedSnapshot]]) -> None:
+    """Record fetches whose body equals the last trusted one (DTSTAMP aside): good fetches that change
+    nothing, so only the feeds' health and the audit are written, many per commit."""
+    if not items:
+        return
+    now = deps.clock.now()
+    fetches: list[FeedFetch] = []
+    async with deps.uow() as uow:
+        for feed, snapshot in items:
+            health = feed.health
+            if health.holding or snapshot.body_digest != health.last_body_digest:
+                continue  # changed since it was listed (another run): it stays due and is read in full
+            health.record_success(now, health.last_content_hash, snapshot.body_digest, health.last_event_count)
+            health.next_fetch_at = _next_fetch(deps, feed, now)
+            try:
+                await uow.feeds.update_health(feed)
+            except NotFound:
+                continue  # removed while we were fetching
+            fetch = FeedFetch(deps.ids.new_id("fx"), feed.id, now, FetchOutcome.UNCHANGED, snapshot.body_sha256,
+                              health.last_content_hash, health.last_event_count)  # fmt: skip
+            fetches.append(fetch)
+        await uow.fetches.add_many(fetches)
+        await uow.commit()
 
 
 async def _reconcile(
@@ -190,6 +211,9 @@ async def _reconcile(
         await record_event(deps, uow, EventKind.FEED_DIFF_HELD, prop, feed.id, message)
     quiet = feed.health.last_success_at is None and not confirmed
     await _apply_diff(deps, uow, feed, prop, diff, blocks, now, quiet=quiet)
+    if not diff.is_empty and prop.planned_on is not None:
+        prop.planned_on = None  # its stays changed: plan it again (same commit, so a crash cannot lose it)
+        await uow.properties.update(prop)
     report.new += len(diff.new)
     report.changed += len(diff.changed)
     report.cancelled += len(diff.cancelled)

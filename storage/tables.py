@@ -110,6 +110,7 @@ properties = Table(
     Column("restock_budget", DecimalText, nullable=False, server_default="60"),
     Column("inspection_budget", DecimalText, nullable=False, server_default="40"),
     Column("maintenance_budget", DecimalText, nullable=False, server_default="80"),
+    Column("planned_on", Date, nullable=True),
     Index(None, "host_id", "created_at"),
 )
 

@@ -422,6 +422,6 @@ async def sync_pass(deps: AppDeps) -> SyncPass:
     from scheduler.sync import sync_feeds
 
     synced = await sync_feeds(deps, force=True)
-    planned = await plan_tasks(deps)
+    planned = await plan_tasks(deps, due_only=True)
     sent = await notify(deps)
     return SyncPass.of(synced, planned, sent)

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any, ClassVar, Generic, TypeVar
 
 from domain.approvals import Approval, ApprovalStatus
+from domain.errors import NotFound
 from domain.events import AuditEntry, Event
 from domain.feeds import Feed, FeedFetch
 from domain.hires import Hire
@@ -121,6 +122,12 @@ class InMemoryFeedRepository(_Repository[Feed]):
 
     async def list_all(self) -> list[Feed]:
         return list(self._select(lambda f: True, _created))
+
+    async def update_health(self, feed: Feed) -> None:
+        current = self._tx.get(self.table, feed.id)
+        if current is None:
+            raise NotFound("feed", feed.id)
+        await self.update(dataclasses.replace(current, health=copy.deepcopy(feed.health)))
 
 
 def _stay(r: Reservation) -> tuple[date, str]:

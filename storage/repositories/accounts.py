@@ -133,7 +133,7 @@ def _property_values(p: Property) -> dict[str, Any]:
         "auto_approve_limit": p.policy.auto_approve_limit, "monthly_budget": p.policy.monthly_budget,
         "min_rating": p.policy.min_rating, "ack_hours": p.policy.ack_hours,
         "check_in_tasks": p.planning.check_in_tasks, "check_out_tasks": p.planning.check_out_tasks,
-        **{name: getattr(p.planning, name) for name in _PLANNING},
+        **{name: getattr(p.planning, name) for name in _PLANNING}, "planned_on": p.planned_on,
     }  # fmt: skip
 
 
@@ -157,6 +157,7 @@ def _property(row: Row[Any]) -> Property:
             check_in_tasks=row.check_in_tasks, check_out_tasks=row.check_out_tasks,
             **{name: getattr(row, name) for name in _PLANNING},
         ),
+        planned_on=row.planned_on,
     )  # fmt: skip
 
 
@@ -173,6 +174,10 @@ class SqlFeedRepository(SqlRepository):
         row = await self._get_row(feed_id)
         return None if row is None else _feed(row)
 
+    async def update_health(self, feed: Feed) -> None:
+        values = _feed_values(feed)
+        await self._update(feed.id, {name: values[name] for name in _HEALTH})
+
     async def update(self, feed: Feed) -> None:
         await self._update(feed.id, _feed_values(feed))
 
@@ -185,6 +190,11 @@ class SqlFeedRepository(SqlRepository):
 
     async def list_all(self) -> list[Feed]:
         return [_feed(row) for row in await self._rows(select(t.feeds).order_by(t.feeds.c.created_at, t.feeds.c.id))]
+
+
+_HEALTH = ("last_attempt_at", "last_success_at", "last_error", "consecutive_failures", "last_content_hash",
+           "last_body_digest", "last_event_count", "next_fetch_at", "held_since", "held_count", "held_hash",
+           "stale_alerted")  # fmt: skip
 
 
 def _feed_values(feed: Feed) -> dict[str, Any]:

@@ -86,14 +86,10 @@ class SqlFeedFetchRepository(SqlRepository):
     kind = "feed fetch"
 
     async def add(self, fetch: FeedFetch) -> None:
-        events = None if fetch.events is None else [json_copy(e, "fetched event") for e in fetch.events]
-        values = {
-            "id": fetch.id, "feed_id": fetch.feed_id, "at": fetch.at, "outcome": fetch.outcome.value,
-            "body_sha256": fetch.body_sha256, "events_hash": fetch.events_hash, "event_count": fetch.event_count,
-            "error": fetch.error, "held_reason": fetch.held_reason, "new": fetch.new, "changed": fetch.changed,
-            "cancelled": fetch.cancelled, "events": events,
-        }  # fmt: skip
-        await self._insert(values)
+        await self._insert(_fetch_values(fetch))
+
+    async def add_many(self, items: Sequence[FeedFetch]) -> None:
+        await self._insert_many([_fetch_values(fetch) for fetch in items])
 
     async def list_for_feed(self, feed_id: str, *, limit: int = 50) -> list[FeedFetch]:
         """The feed's latest fetches, newest first."""
@@ -118,6 +114,16 @@ def _has_snapshot(fetches: FromClause) -> ColumnElement[bool]:
     # No snapshot is SQL NULL (an expired one) or JSON null (the JSON column type writes None that way).
     events = fetches.c.events
     return and_(events.is_not(None), cast(events, String) != "null")
+
+
+def _fetch_values(fetch: FeedFetch) -> dict[str, Any]:
+    events = None if fetch.events is None else [json_copy(e, "fetched event") for e in fetch.events]
+    return {
+        "id": fetch.id, "feed_id": fetch.feed_id, "at": fetch.at, "outcome": fetch.outcome.value,
+        "body_sha256": fetch.body_sha256, "events_hash": fetch.events_hash, "event_count": fetch.event_count,
+        "error": fetch.error, "held_reason": fetch.held_reason, "new": fetch.new, "changed": fetch.changed,
+        "cancelled": fetch.cancelled, "events": events,
+    }  # fmt: skip
 
 
 def _fetch(row: Row[Any]) -> FeedFetch:

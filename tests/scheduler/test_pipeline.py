@@ -8,7 +8,7 @@ from domain.tasks import TaskStatus
 from scheduler.hire import hire_tasks
 from scheduler.notify import notify
 from scheduler.pipeline import run_pipeline
-from scheduler.plan import plan_tasks
+from scheduler.plan import PlanReport, plan_tasks
 from scheduler.sync import sync_feeds
 from scheduler.track import track_hires
 from tests.scheduler.conftest import World
@@ -242,3 +242,28 @@ async def test_windows_stay_put_across_the_property_s_dst_change(world: World) -
         report = await plan_tasks(world.deps)
         assert (report.created, report.rescheduled, report.cancelled) == (0, 0, 0)
     assert {t.id: (t.window_start, t.deadline) for t in await _tasks(world)} == before
+
+
+async def test_the_pipeline_plans_again_only_properties_whose_stays_changed_or_whose_day_turned(world: World) -> None:
+    world.publish(("a", date(2026, 11, 26), 2))
+    assert (await run_pipeline(world.deps, force_sync=True)).plan.created == 1
+    world.clock.advance(timedelta(minutes=20))
+    async with world.deps.uow() as uow:
+        prop = await uow.properties.get(world.property_id)
+        assert prop is not None and prop.planned_on == date(2026, 11, 25)
+        prop.cleaning_budget = Decimal("95")  # a settings change that does not go through a tool clears nothing
+        await uow.properties.update(prop)
+        await uow.commit()
+    assert (await run_pipeline(world.deps, force_sync=True)).plan == PlanReport()
+    world.publish(("a", date(2026, 11, 26), 2), ("b", date(2026, 12, 1), 2))  # a new stay: planned at once
+    assert (await run_pipeline(world.deps, force_sync=True)).plan.created == 1
+    async with world.deps.uow() as uow:
+        prop = await uow.properties.get(world.property_id)
+    assert prop is not None and prop.planned_on == date(2026, 11, 25)
+    world.clock.set(datetime(2026, 11, 26, 0, 30, tzinfo=UTC))  # a new day in Lisbon: planned again
+    await run_pipeline(world.deps)
+    async with world.deps.uow() as uow:
+        prop = await uow.properties.get(world.property_id)
+        tasks = await uow.tasks.list_for_property(world.property_id)
+    assert prop is not None and prop.planned_on == date(2026, 11, 26)
+    assert {t.budget for t in tasks} == {Decimal("95")}  # the new budget reached the tasks with the new day

@@ -1,6 +1,6 @@
 """Planning rules (restock, inspection, maintenance), what a feed tells about a stay, body digests.
 
-Reservations gain the guest count, event times (feeds set to honour them), whether the range was
+Properties remember the local date they were last planned on. Reservations gain the guest count, event times (feeds set to honour them), whether the range was
 first seen already running (a clipped start) and whether it is a block counted as a booking.
 
 Revision ID: 0004
@@ -38,11 +38,12 @@ def upgrade() -> None:
             batch.add_column(sa.Column(name, sa.Integer(), nullable=True))
         for name, default in _PROPERTY_BUDGETS.items():
             batch.add_column(sa.Column(name, sa.Text(), nullable=False, server_default=default))
+        batch.add_column(sa.Column("planned_on", sa.Date(), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("properties") as batch:
-        for name in (*_PROPERTY_BUDGETS, *_PROPERTY_INTS):
+        for name in ("planned_on", *_PROPERTY_BUDGETS, *_PROPERTY_INTS):
             batch.drop_column(name)
     with op.batch_alter_table("reservations") as batch:
         for name in ("from_block", "start_clipped", "check_out_at", "check_in_at", "guests"):
