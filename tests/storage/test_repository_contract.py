@@ -724,3 +724,29 @@ async def test_add_many_writes_every_row_or_none(uow_factory: UnitOfWorkFactory)
         assert len(await uow.blocks.list_for_feed("feed_1")) == 2
         assert {t.id for t in await uow.tasks.list_for_property("prop_1")} == {"task_2", "task_3"}
         assert {e.id for e in await uow.events.list_for_host("host_1")} == {"evt_2", "evt_3"}
+
+
+async def test_update_health_writes_the_health_and_nothing_else(uow_factory: UnitOfWorkFactory) -> None:
+    async with uow_factory() as uow:
+        await seed(uow)
+        await uow.commit()
+    async with uow_factory() as uow:
+        listed = await uow.feeds.get("feed_1")
+        edited = await uow.feeds.get("feed_1")
+        assert listed is not None and edited is not None
+        edited.url = "https://example.test/new.ics?t=rotated"  # a concurrent edit of the feed itself
+        await uow.feeds.update(edited)
+        listed.health.record_success(at(20), "events-hash", "body-digest", 12)
+        await uow.feeds.update_health(listed)
+        await uow.fetches.add_many([FeedFetch("fx_8", "feed_1", at(20), FetchOutcome.UNCHANGED),
+                                    FeedFetch("fx_9", "feed_1", at(21), FetchOutcome.UNCHANGED)])  # fmt: skip
+        await uow.commit()
+    async with uow_factory() as uow:
+        stored = await uow.feeds.get("feed_1")
+        fetches = await uow.fetches.list_for_feed("feed_1")
+    assert stored is not None and stored.url == "https://example.test/new.ics?t=rotated"
+    assert (stored.health.last_body_digest, stored.health.last_event_count) == ("body-digest", 12)
+    assert [f.id for f in fetches] == ["fx_9", "fx_8"]
+    with pytest.raises(NotFound):
+        async with uow_factory() as uow:
+            await uow.feeds.update_health(dataclasses.replace(stored, id="nope"))
