@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,6 +12,8 @@ from domain.ports import UnitOfWork
 from domain.properties import Property
 from domain.tasks import Task, TaskPlan, TaskStatus
 from tools.context import AppDeps, new_event, record_event
+
+SUMMARISE_OVER = 5  # more tasks created at once than this are recorded as one event
 
 
 @dataclass(slots=True)
@@ -65,9 +68,17 @@ async def _plan_one(deps: AppDeps, uow: UnitOfWork, prop: Property, report: Plan
 
     created = [_task(deps, prop, plan, now) for plan in diff.create]
     await uow.tasks.add_many(created)
-    await uow.events.add_many(
-        [new_event(deps, EventKind.TASK_PLANNED, prop, task.id, f"Planned: {_label(prop, task)}") for task in created]
-    )
+    if len(created) > SUMMARISE_OVER:  # a first import: one line of history, not one per task
+        kinds = Counter(task.kind.value.replace("_", "-") for task in created)
+        what = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
+        first, last = min(t.window_start for t in created), max(t.window_start for t in created)
+        span = f"{first.astimezone(prop.zone):%a %d %b} to {last.astimezone(prop.zone):%a %d %b}"
+        message = f"Planned {len(created)} tasks at {prop.name} ({what}), {span}"
+        await uow.events.add(new_event(deps, EventKind.TASK_PLANNED, prop, prop.id, message))
+    else:
+        await uow.events.add_many(
+            [new_event(deps, EventKind.TASK_PLANNED, prop, t.id, f"Planned: {_label(prop, t)}") for t in created]
+        )
     report.created += len(created)
     for task, plan in diff.reopen:
         task.transition(TaskStatus.PLANNED, now, "reservation came back")

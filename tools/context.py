@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from domain.events import AuditEntry, Event, EventKind
+from domain.events import QUIET_KINDS, AuditEntry, Event, EventKind
 from domain.hosts import Actor
 from domain.ports import Clock, FeedFetcher, IdGenerator, Marketplace, Notifier, UnitOfWork, UnitOfWorkFactory
 from domain.properties import Property
@@ -59,13 +59,18 @@ async def record_event(
 
 
 def new_event(deps: AppDeps, kind: EventKind, prop: Property, subject_id: str, message: str) -> Event:
-    """An event about one property, for the caller to add (`uow.events.add_many` for a batch)."""
+    """An event about one property, for the caller to add (`uow.events.add_many` for a batch).
+
+    A quiet kind is history only: it is born notified, so it never waits in (or delays) the outbox.
+    """
+    now = deps.clock.now()
     return Event(
         id=deps.ids.new_id("evt"),
         host_id=prop.host_id,
         kind=kind,
         subject_id=subject_id,
-        created_at=deps.clock.now(),
+        created_at=now,
         message=message,
         property_id=prop.id,
+        notified_at=now if kind in QUIET_KINDS else None,
     )

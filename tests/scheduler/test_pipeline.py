@@ -267,3 +267,16 @@ async def test_the_pipeline_plans_again_only_properties_whose_stays_changed_or_w
         tasks = await uow.tasks.list_for_property(world.property_id)
     assert prop is not None and prop.planned_on == date(2026, 11, 26)
     assert {t.budget for t in tasks} == {Decimal("95")}  # the new budget reached the tasks with the new day
+
+
+async def test_a_first_import_records_its_plan_as_one_line_that_never_waits_in_the_outbox(world: World) -> None:
+    world.publish(*((f"s{n}", date(2026, 11, 26) + timedelta(days=3 * n), 2) for n in range(8)))
+    await sync_feeds(world.deps, force=True)
+    assert (await plan_tasks(world.deps)).created == 8
+    async with world.deps.uow() as uow:
+        planned = [
+            e for e in await uow.events.list_for_host(world.ctx.actor.host_id) if e.kind is EventKind.TASK_PLANNED
+        ]
+        waiting = await uow.events.list_unnotified()
+    assert [e.message for e in planned] == ["Planned 8 tasks at Alfama loft (8 clean), Sat 28 Nov to Sat 19 Dec"]
+    assert planned[0].notified_at is not None and EventKind.TASK_PLANNED not in {e.kind for e in waiting}
