@@ -25,6 +25,7 @@ class EventKind(enum.StrEnum):
     FEED_UNHEALTHY = "feed.unhealthy"
     FEED_DIFF_HELD = "feed.diff_held"
     FEED_IMPORTED = "feed.imported"
+    FEED_UNCLASSIFIED = "feed.unclassified"  # events whose SUMMARY no rule knows: shown, never guessed
 
 
 # Recorded for the audit trail and the chat history, but not pushed to anyone's phone.

@@ -211,6 +211,8 @@ async def _reconcile(
         await record_event(deps, uow, EventKind.FEED_DIFF_HELD, prop, feed.id, message)
     quiet = feed.health.last_success_at is None and not confirmed
     await _apply_diff(deps, uow, feed, prop, diff, blocks, now, quiet=quiet)
+    if diff.unclassified and content != feed.health.last_content_hash:  # reported once per new content
+        await record_event(deps, uow, EventKind.FEED_UNCLASSIFIED, prop, feed.id, _unclassified(feed, prop, diff))
     if not diff.is_empty and prop.planned_on is not None:
         prop.planned_on = None  # its stays changed: plan it again (same commit, so a crash cannot lose it)
         await uow.properties.update(prop)
@@ -333,6 +335,16 @@ async def _cross_feed(uow: UnitOfWork, feed: Feed, prop: Property, diff: FeedDif
         elif not spec.from_block and (first := next((r for r in overlapping if r.from_block), None)):
             reflected[spec.uid] = f"on {platforms.get(first.feed_id, 'another platform')}"
     return mirrored, reflected
+
+
+def _unclassified(feed: Feed, prop: Property, diff: FeedDiff) -> str:
+    summaries = sorted({item.event.summary.strip()[:40] or "(empty)" for item in diff.unclassified})
+    shown = ", ".join(repr(s) for s in summaries[:3]) + (" …" if len(summaries) > 3 else "")
+    return (
+        f"{_plural(len(diff.unclassified), 'event')} of the {feed.platform.value} calendar of {prop.name} "
+        f"could not be classified and {'was' if len(diff.unclassified) == 1 else 'were'} left out: {shown}. "
+        "Check the feed's platform setting."
+    )
 
 
 def _plural(n: int, word: str) -> str:

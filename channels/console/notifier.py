@@ -16,6 +16,7 @@ ICONS = {
     EventKind.TASK_NEEDS_HOST: "!",
     EventKind.FEED_UNHEALTHY: "!",
     EventKind.FEED_DIFF_HELD: "‖",
+    EventKind.FEED_UNCLASSIFIED: "?",
 }
 
 

@@ -2,7 +2,7 @@
 
 from datetime import UTC, date, datetime, timedelta
 
-from domain.calendar import FeedSnapshot
+from domain.calendar import CalendarEvent, FeedSnapshot
 from domain.events import EventKind
 from domain.feeds import FetchOutcome
 from domain.reservations import ReservationStatus
@@ -177,3 +177,20 @@ async def test_a_feed_holding_a_diff_is_always_read_in_full(world: World) -> Non
     world.clock.advance(timedelta(minutes=20))
     await sync_feeds(world.deps, force=True)
     assert world.fetcher.known_digests[-1] == ""
+
+
+async def test_events_no_rule_knows_are_reported_once_per_new_content_never_guessed(world: World) -> None:
+    odd = CalendarEvent("x1", date(2026, 12, 1), date(2026, 12, 3), "Gesperrt")
+    world.publish(("a", date(2026, 12, 5), 2), extra=(odd,))
+    await sync_feeds(world.deps, force=True)
+    world.clock.advance(timedelta(minutes=20))
+    await sync_feeds(world.deps, force=True)  # the same content: not reported again
+    async with world.deps.uow() as uow:
+        events = await uow.events.list_for_host(world.ctx.actor.host_id)
+        stays = await uow.reservations.list_for_property(world.property_id)
+    reports = [e.message for e in events if e.kind is EventKind.FEED_UNCLASSIFIED]
+    assert reports == [
+        "1 event of the airbnb calendar of Alfama loft could not be classified and was left out: 'Gesperrt'. "
+        "Check the feed's platform setting."
+    ]
+    assert [r.uid for r in stays] == ["a"]
