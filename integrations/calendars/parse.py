@@ -16,6 +16,7 @@ from datetime import date, datetime
 from icalendar import Calendar, Event
 
 from domain.calendar import CalendarEvent, FeedSnapshot, events_hash
+from integrations.calendars.fastparse import parse_events
 
 _BOM = b"\xef\xbb\xbf"
 _BEGIN = b"BEGIN:VCALENDAR"
@@ -45,21 +46,49 @@ def parse_calendar(body: bytes, *, known_digest: str = "") -> FeedSnapshot:
 
     With `known_digest` equal to the body's `body_digest`, nothing is parsed: `same_as_before`.
     """
+    return _parse_calendar(body, known_digest=known_digest)
+
+
+def _parse_calendar(body: bytes, *, known_digest: str = "", fast_path: bool = True) -> FeedSnapshot:
+    """`parse_calendar`; `fast_path=False` forces the icalendar path (for the differential tests)."""
     digest = hashlib.sha256(body).hexdigest()
-    text = body.replace(b"\x00", b"").strip()
-    text = text.removeprefix(_BOM).lstrip()
+    text = _clean(body)
     reason = _not_a_calendar(text)
     if reason:
         return FeedSnapshot(error=f"not a calendar: {reason}", body_sha256=digest, empty_body=not text)
     normalised = body_digest(text)
     if known_digest and normalised == known_digest:
         return FeedSnapshot(body_sha256=digest, body_digest=normalised, same_as_before=True)
+    # The common OTA shapes are read directly; anything the fast path is not sure about goes to icalendar.
+    parsed = parse_events(text) if fast_path else None
+    if parsed is None:
+        try:
+            parsed = _parse_with_icalendar(text)
+        except _Unparsable as failure:
+            return FeedSnapshot(error=str(failure), body_sha256=digest)
+    events, rejected = parsed
+    return FeedSnapshot(events=tuple(events), body_sha256=digest, rejected=tuple(rejected), body_digest=normalised)
+
+
+def _clean(body: bytes) -> bytes:
+    """The body without NUL padding, a BOM and surrounding blank space."""
+    text = body.replace(b"\x00", b"").strip()
+    return text.removeprefix(_BOM).lstrip()
+
+
+class _Unparsable(Exception):
+    """icalendar could not read the body: a failed fetch (the text is the snapshot's error)."""
+
+
+def _parse_with_icalendar(text: bytes) -> tuple[list[CalendarEvent], list[str]]:
+    """The reference path: events and rejection notes of a cleaned body, read with icalendar."""
     try:
         calendar = Calendar.from_ical(text)
     except Exception as exc:  # any parser failure is a failed fetch, never a crash
         # The exception message quotes the offending line: keep only its type.
-        error = f"not a calendar: unparsable iCalendar ({type(exc).__name__})"
-        return FeedSnapshot(error=error, body_sha256=digest)
+        raise _Unparsable(f"not a calendar: unparsable iCalendar ({type(exc).__name__})") from None
+    if not isinstance(calendar, Calendar):  # the first line only starts with BEGIN:VCALENDAR (`BEGIN:VCALENDARX`)
+        raise _Unparsable("not a calendar: unparsable iCalendar (no VCALENDAR component)")
     events: list[CalendarEvent] = []
     rejected: list[str] = []
     seen: set[str] = set()
@@ -73,7 +102,7 @@ def parse_calendar(body: bytes, *, known_digest: str = "") -> FeedSnapshot:
             continue
         seen.add(event.uid)
         events.append(event)
-    return FeedSnapshot(events=tuple(events), body_sha256=digest, rejected=tuple(rejected), body_digest=normalised)
+    return events, rejected
 
 
 def content_hash(events: Iterable[CalendarEvent]) -> str:
@@ -116,7 +145,7 @@ def _to_event(component: Event) -> CalendarEvent:
         end: date | datetime = component.end  # derives DTEND from DURATION, or start + 1 day
         if end <= start:
             raise _Rejected(f"UID {uid}: end {end.isoformat()} is not after start {start.isoformat()}")
-    except (ValueError, TypeError) as exc:  # icalendar's InvalidCalendar; aware vs naive comparison
+    except (ValueError, TypeError, OverflowError) as exc:  # InvalidCalendar; aware vs naive; 9999-12-31 + 1 day
         raise _Rejected(f"UID {uid}: unusable dates ({type(exc).__name__})") from exc
     return CalendarEvent(
         uid=uid,

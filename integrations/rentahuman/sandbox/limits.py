@@ -2,8 +2,9 @@
 
 One 60-second window per (caller, class) on the wall clock, opened by the caller's first request
 after the previous window ended (so a burst is never split by a minute boundary), and
-`X-RateLimit-Reset` is a real epoch time a client can wait for. Limits: public browse 100/min per IP [C], authenticated reads
-600/min and writes 300/min per key [G]. Counting always happens; refusing (429) only when enabled.
+`X-RateLimit-Reset` is a real epoch time a client can wait for. Limits: public browse 100/min per
+IP [C], authenticated reads 600/min and writes 300/min per key [G]. Counting always happens;
+refusing (429) only when enabled.
 """
 
 from __future__ import annotations
