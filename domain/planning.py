@@ -22,6 +22,7 @@ The planner owns the tasks whose key date is today or later: it makes them match
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -96,7 +97,7 @@ def plan_property(prop: Property, reservations: Sequence[Reservation], today: da
     for stay in stays:
         if stay.check_out < today:
             continue
-        plans.append(_clean_after(prop, stay, _next_arrival(arrivals, stay)))
+        plans.append(_in_turnover(prop, stay, _next_arrival(arrivals, stay), TaskKind.CLEAN, prop.cleaning_budget))
         if prop.planning.check_in_tasks and stay.check_in >= today and not stay.start_clipped:
             plans.append(_visit(prop, stay, TaskKind.CHECK_IN, stay.check_in, _arrival(prop, stay)))
         if prop.planning.check_out_tasks:
@@ -119,7 +120,9 @@ def _departure(prop: Property, stay: Reservation) -> datetime:
 
 
 def _next_arrival(arrivals: Sequence[Reservation], stay: Reservation) -> Reservation | None:
-    return next((r for r in arrivals if r.check_in >= stay.check_out and r.id != stay.id), None)
+    """The first arrival on or after the stay's checkout (`arrivals` sorted by check-in)."""
+    start = bisect_left(arrivals, stay.check_out, key=lambda r: r.check_in)
+    return next((r for r in arrivals[start:] if r.id != stay.id), None)
 
 
 def _turnover(prop: Property, stay: Reservation, following: Reservation | None) -> tuple[datetime, datetime, bool]:
@@ -134,16 +137,19 @@ def _turnover(prop: Property, stay: Reservation, following: Reservation | None) 
     return start, deadline, following is not None and following.check_in == stay.check_out
 
 
-def _clean_after(prop: Property, stay: Reservation, following: Reservation | None) -> TaskPlan:
+def _in_turnover(
+    prop: Property, stay: Reservation, following: Reservation | None, kind: TaskKind, budget: Decimal
+) -> TaskPlan:
+    """A task done between a checkout and the next arrival: a clean, or a restock."""
     start, deadline, same_day = _turnover(prop, stay, following)
     return TaskPlan(
         property_id=prop.id,
-        kind=TaskKind.CLEAN,
-        natural_key=task_key(prop.id, TaskKind.CLEAN, stay.check_out),
+        kind=kind,
+        natural_key=task_key(prop.id, kind, stay.check_out),
         window_start=start,
         deadline=deadline,
-        budget=prop.cleaning_budget,
-        required_skills=prop.skills_for(TaskKind.CLEAN),
+        budget=budget,
+        required_skills=prop.skills_for(kind),
         reservation_id=stay.id,
         same_day_turnover=same_day,
         priority=SAME_DAY_PRIORITY if same_day else 0,
@@ -186,21 +192,8 @@ def _restocks(
         count, used = 0, 0
         if stay.check_out < today:
             continue
-        start, deadline, same_day = _turnover(prop, stay, _next_arrival(arrivals, stay))
-        plans.append(
-            TaskPlan(
-                property_id=prop.id,
-                kind=TaskKind.RESTOCK,
-                natural_key=task_key(prop.id, TaskKind.RESTOCK, stay.check_out),
-                window_start=start,
-                deadline=deadline,
-                budget=rules.restock_budget,
-                required_skills=prop.skills_for(TaskKind.RESTOCK),
-                reservation_id=stay.id,
-                same_day_turnover=same_day,
-                priority=SAME_DAY_PRIORITY if same_day else 0,
-            )
-        )
+        following = _next_arrival(arrivals, stay)
+        plans.append(_in_turnover(prop, stay, following, TaskKind.RESTOCK, rules.restock_budget))
     return plans
 
 

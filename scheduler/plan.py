@@ -52,8 +52,7 @@ async def plan_tasks(deps: AppDeps, *, due_only: bool = False) -> PlanReport:
                 await _plan_one(deps, uow, prop, report)
                 today = now.astimezone(prop.zone).date()
                 if prop.planned_on != today:
-                    prop.planned_on = today
-                    await uow.properties.update(prop)
+                    await uow.properties.set_planned_on(prop.id, today)
                 await uow.commit()
     return report
 

@@ -215,7 +215,7 @@ async def _reconcile(
         await record_event(deps, uow, EventKind.FEED_UNCLASSIFIED, prop, feed.id, _unclassified(feed, prop, diff))
     if not diff.is_empty and prop.planned_on is not None:
         prop.planned_on = None  # its stays changed: plan it again (same commit, so a crash cannot lose it)
-        await uow.properties.update(prop)
+        await uow.properties.set_planned_on(prop.id, None)
     report.new += len(diff.new)
     report.changed += len(diff.changed)
     report.cancelled += len(diff.cancelled)
@@ -275,17 +275,16 @@ async def _apply_diff(
         added.append(reservation)
     await uow.reservations.add_many(added)
     for reservation, spec in zip(added, diff.new, strict=True):
-        if spec.uid in mirrored:  # a reflection of a stay already announced from another feed
+        if quiet or spec.uid in mirrored:  # a first import is one line; a mirror was announced elsewhere
             continue
-        message = f"New booking at {_describe(prop, spec)}"
-        if spec.uid in reflected:  # its dates were first seen closed on another platform
-            message = f"{message}, the stay {reflected[spec.uid]} had already closed"
-        await emit(EventKind.RESERVATION_NEW, reservation.id, message)
+        first = reflected.get(spec.uid)  # its dates were first seen closed on another platform
+        suffix = f", the stay {first} had already closed" if first else ""
+        await emit(EventKind.RESERVATION_NEW, reservation.id, f"New booking at {_describe(prop, spec)}{suffix}")
     for reservation, spec in diff.changed:
-        before = _describe(prop, reservation)
         # a new UID, phone digits or guest label alone is a silent update (rules 14 and 16)
         visible = (reservation.check_in, reservation.check_out, reservation.status) != (spec.check_in,
                    spec.check_out, spec.status)  # fmt: skip
+        before = _describe(prop, reservation) if visible else ""
         _adopt(reservation, spec, now)
         await uow.reservations.update(reservation)
         if visible:
@@ -324,10 +323,14 @@ async def _cross_feed(uow: UnitOfWork, feed: Feed, prop: Property, diff: FeedDif
     """How new stays relate to the other feeds of the property (rule 20): the UIDs of blocks counted
     as bookings that overlap a real reservation (mirrors, not news), and for real reservations that
     overlap such a block already announced, the platform that showed it first."""
-    others = [r for r in await uow.reservations.list_for_property(prop.id) if r.feed_id != feed.id and r.is_active]
-    platforms = {f.id: f.platform.value for f in await uow.feeds.list_for_property(prop.id)}
+    feeds = await uow.feeds.list_for_property(prop.id)
     mirrored: set[str] = set()
     reflected: dict[str, str] = {}
+    weak_elsewhere = any(f.options.blocks_are_bookings for f in feeds if f.id != feed.id)
+    if not weak_elsewhere and not any(spec.from_block for spec in diff.new):
+        return mirrored, reflected  # nothing on either side can mirror anything
+    platforms = {f.id: f.platform.value for f in feeds}
+    others = [r for r in await uow.reservations.list_for_property(prop.id) if r.feed_id != feed.id and r.is_active]
     for spec in diff.new:
         overlapping = [r for r in others if r.overlaps(spec.check_in, spec.check_out)]
         if spec.from_block and any(not r.from_block for r in overlapping):

@@ -57,7 +57,7 @@ def airbnb_calendar(stays: Sequence[Stay], blocks: Sequence[BlockSpec], *, stamp
             ("DTEND;VALUE=DATE", f"{stay.check_out:%Y%m%d}"),
             ("SUMMARY", "Reserved"),
             ("UID", airbnb_uid(listing_seed, stay.uid)),
-            ("DESCRIPTION", _escape(description)),
+            ("DESCRIPTION", escape_text(description)),
         )
     for block in sorted(blocks, key=lambda b: (b.start, b.uid)):
         lines += _vevent(
@@ -92,7 +92,7 @@ def vrbo_calendar(
             ("DTSTAMP", dtstamp),
             ("DTSTART;VALUE=DATE", f"{stay.check_in:%Y%m%d}"),
             ("DTEND;VALUE=DATE", f"{stay.check_out:%Y%m%d}"),
-            ("SUMMARY", _escape(f"{label} - {stay.guest}" if stay.guest else label)),
+            ("SUMMARY", escape_text(f"{label} - {stay.guest}" if stay.guest else label)),
         )
     for block in sorted(blocks, key=lambda b: (b.start, b.uid)):
         lines += _vevent(
@@ -198,12 +198,12 @@ def _dtstamp(stamp: datetime) -> str:
     return f"{stamp.astimezone(UTC):%Y%m%dT%H%M%SZ}"
 
 
-def _escape(text: str) -> str:
+def escape_text(text: str) -> str:
     """RFC 5545 TEXT escaping."""
     return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
-def _fold(line: str) -> list[str]:
+def fold_line(line: str) -> list[str]:
     """RFC 5545 folding: content lines of at most 75 octets, never splitting a UTF-8 character."""
     parts: list[str] = []
     current, size = "", 0
@@ -219,7 +219,7 @@ def _fold(line: str) -> list[str]:
 
 
 def _serialise(lines: list[str], newline: str) -> bytes:
-    return "".join(part + newline for line in lines for part in _fold(line)).encode()
+    return "".join(part + newline for line in lines for part in fold_line(line)).encode()
 
 
 def _hex(text: str) -> str:

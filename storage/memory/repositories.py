@@ -104,6 +104,13 @@ class InMemoryMemberRepository(_Repository[Member]):
 class InMemoryPropertyRepository(_Repository[Property]):
     table = "properties"
 
+    async def set_planned_on(self, property_id: str, day: date | None) -> None:
+        current = await self.get(property_id)
+        if current is None:
+            raise NotFound("property", property_id)
+        current.planned_on = day
+        await self.update(current)
+
     async def list_for_host(self, host_id: str, *, limit: int = 50, offset: int = 0) -> list[Property]:
         return _page(self._select(lambda p: p.host_id == host_id, _created), limit, offset)
 

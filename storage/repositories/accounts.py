@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Row, delete, insert, select
@@ -109,6 +110,9 @@ class SqlPropertyRepository(SqlRepository):
     async def get(self, property_id: str) -> Property | None:
         row = await self._get_row(property_id)
         return None if row is None else _property(row)
+
+    async def set_planned_on(self, property_id: str, day: date | None) -> None:
+        await self._update(property_id, {"planned_on": day})
 
     async def update(self, prop: Property) -> None:
         await self._update(prop.id, _property_values(prop))

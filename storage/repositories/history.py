@@ -117,7 +117,9 @@ def _has_snapshot(fetches: FromClause) -> ColumnElement[bool]:
 
 
 def _fetch_values(fetch: FeedFetch) -> dict[str, Any]:
-    events = None if fetch.events is None else [json_copy(e, "fetched event") for e in fetch.events]
+    # The JSON column serialises the records (plain strings by construction); a value that is not
+    # JSON fails the INSERT. The in-memory store copies them through JSON to behave the same.
+    events = None if fetch.events is None else list(fetch.events)
     return {
         "id": fetch.id, "feed_id": fetch.feed_id, "at": fetch.at, "outcome": fetch.outcome.value,
         "body_sha256": fetch.body_sha256, "events_hash": fetch.events_hash, "event_count": fetch.event_count,

@@ -37,6 +37,8 @@ from integrations.calendars.synthetic import (
     Stay,
     airbnb_calendar,
     booking_calendar,
+    escape_text,
+    fold_line,
     vrbo_calendar,
 )
 from integrations.clock import FrozenClock, SequentialIds
@@ -64,30 +66,12 @@ def calendar_from_records(records: Iterable[dict[str, Any]], *, prodid: str) -> 
     for record in records:
         start, end = date.fromisoformat(record["start"]), date.fromisoformat(record["end"])
         lines += ["BEGIN:VEVENT", f"DTSTART;VALUE=DATE:{start:%Y%m%d}", f"DTEND;VALUE=DATE:{end:%Y%m%d}"]
-        lines += [f"SUMMARY:{_escape(record['summary'])}", f"UID:{record['uid']}"]
+        lines += [f"SUMMARY:{escape_text(record['summary'])}", f"UID:{record['uid']}"]
         if record["description"]:
-            lines.append(f"DESCRIPTION:{_escape(record['description'])}")
+            lines.append(f"DESCRIPTION:{escape_text(record['description'])}")
         lines.append("END:VEVENT")
     lines.append("END:VCALENDAR")
-    return "".join(part + "\r\n" for line in lines for part in _fold(line)).encode()
-
-
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-def _fold(line: str) -> list[str]:
-    parts: list[str] = []
-    current, size = "", 0
-    for char in line:
-        width = len(char.encode())
-        if size + width > 75:
-            parts.append(current)
-            current, size = " ", 1
-        current += char
-        size += width
-    parts.append(current)
-    return parts
+    return "".join(part + "\r\n" for line in lines for part in fold_line(line)).encode()
 
 
 def _hex(text: str) -> str:
