@@ -24,6 +24,7 @@ from domain.errors import ConfigurationError, SchemaTooNew
 from storage.migrations import alembic_config, run_upgrade
 
 CONNECT_TIMEOUT_SECONDS = 5
+SQLITE_CACHE_KIB = 32 * 1024
 BUSY_TIMEOUT_MS = 5_000
 _MIGRATION_LOCK = 7_415_289_001  # pg_advisory_xact_lock key: one instance migrates at a time
 _DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg", "postgres": "postgresql+asyncpg"}
@@ -61,7 +62,11 @@ def _parse(url: str) -> URL:
 def _on_sqlite_connect(dbapi_connection: Any, connection_record: Any) -> None:
     dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (see _on_sqlite_begin)
     cursor = dbapi_connection.cursor()
-    for pragma in ("journal_mode=WAL", "foreign_keys=ON", f"busy_timeout={BUSY_TIMEOUT_MS}", "synchronous=NORMAL"):
+    # A 32 MB page cache (the default is 2 MB): the date-ordered indexes take inserts all over, and a
+    # large sync would otherwise read the same pages back from the OS again and again.
+    pragmas = ("journal_mode=WAL", "foreign_keys=ON", f"busy_timeout={BUSY_TIMEOUT_MS}", "synchronous=NORMAL",
+               f"cache_size=-{SQLITE_CACHE_KIB}")  # fmt: skip
+    for pragma in pragmas:
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()
 

@@ -26,9 +26,15 @@ class SqlRepository:
         self._conn = conn
 
     async def _write(self, statement: Executable, rows: list[dict[str, Any]] | None = None) -> CursorResult[Any]:
-        """Execute one write (for many `rows` at once if given) in a savepoint; constraint violations
-        become `Conflict`."""
+        """Execute one write (for many `rows` at once if given); constraint violations become `Conflict`
+        and leave the transaction usable.
+
+        That takes a savepoint, except for a single statement on SQLite, where a failed statement
+        is undone alone anyway (a multi-row executemany is several statements there, so it gets one).
+        """
         try:
+            if rows is None and self._conn.dialect.name == "sqlite":
+                return await self._conn.execute(statement)
             async with self._conn.begin_nested():
                 return await self._conn.execute(statement, rows)
         except IntegrityError as exc:
