@@ -146,7 +146,7 @@ def reconcile(
         if _fields(existing) != _fields(spec) or not existing.is_active:
             diff.changed.append((existing, spec))
     matched_ids = {r.id for r, _ in matches}
-    still_closed = _closed_nights(specs, snapshot, feed, today, zone) if ranged else set()
+    still_closed = _closed_nights(specs, diff.blocks, today, zone) if ranged else set()
     horizon = today + timedelta(days=CANCEL_HORIZON_DAYS)
     for reservation in known:
         if reservation.id in matched_ids or not reservation.is_active or reservation.check_out < today:
@@ -223,17 +223,14 @@ def _continued(existing: Reservation, spec: StaySpec, today: date) -> StaySpec:
     return replace(spec, start_clipped=existing.start_clipped and spec.check_in == existing.check_in)
 
 
-def _closed_nights(
-    specs: Sequence[StaySpec], snapshot: FeedSnapshot, feed: Feed, today: date, zone: tzinfo
-) -> set[date]:
+def _closed_nights(specs: Sequence[StaySpec], blocks: Sequence[Classified], today: date, zone: tzinfo) -> set[date]:
     """Nights from today on that the fetch shows occupied, by bookings or by blocks, window excluded."""
     nights: set[date] = set()
     for spec in specs:
         nights |= _nights(spec.check_in, spec.check_out, today)
-    for event in snapshot.events:
-        item = classify(event, feed.platform, feed.options)
-        if item.kind is EventClass.BLOCK and not is_window_block(item, today):
-            nights |= _nights(*event_dates(event, zone), today)
+    for item in blocks:
+        if not is_window_block(item, today):
+            nights |= _nights(*event_dates(item.event, zone), today)
     return nights
 
 
