@@ -49,6 +49,13 @@ class Approval:
         self.decided_by, self.decided_at = actor.member_id, at
         return True
 
+    def withdraw(self, at: datetime) -> bool:
+        """Close an open approval whose task moved on (cancelled, or handled otherwise); shown as expired."""
+        if self.status is ApprovalStatus.OPEN:
+            self.status, self.decided_at = ApprovalStatus.EXPIRED, at
+            return True
+        return False
+
     def expire(self, at: datetime) -> bool:
         if self.status is ApprovalStatus.OPEN and at >= self.expires_at:
             self.status, self.decided_at = ApprovalStatus.EXPIRED, at

@@ -21,6 +21,9 @@ class EventKind(enum.StrEnum):
     HIRE_FAILED = "hire.failed"
     HIRE_CANCELLED = "hire.cancelled"
     HIRE_COMPLETED = "hire.completed"
+    HIRE_REDISPATCHED = "hire.redispatched"  # no confirmation in time, or a no-show: someone else is sought
+    HIRE_ACCESS_SENT = "hire.access_sent"  # address and access notes went to the worker privately
+    APPROVAL_DECIDED = "approval.decided"
     APPROVAL_REQUESTED = "approval.requested"
     FEED_UNHEALTHY = "feed.unhealthy"
     FEED_DIFF_HELD = "feed.diff_held"
@@ -29,7 +32,7 @@ class EventKind(enum.StrEnum):
 
 
 # Recorded for the audit trail and the chat history, but not pushed to anyone's phone.
-QUIET_KINDS = frozenset({EventKind.TASK_PLANNED})
+QUIET_KINDS = frozenset({EventKind.TASK_PLANNED, EventKind.HIRE_ACCESS_SENT})
 
 
 @dataclass(slots=True)

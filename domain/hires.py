@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time
 from decimal import Decimal
 
 from domain.errors import IllegalTransition
@@ -49,6 +49,8 @@ class Worker:
     review_count: int
     currency: str = "USD"
     is_available: bool = True
+    timezone: str = "UTC"  # IANA name the weekly availability is written in
+    availability: tuple[tuple[int, time, time], ...] = ()  # (weekday 0=Monday, start, end); () = not stated
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +80,11 @@ class Hire:
     history: list[StatusChange] = field(default_factory=list)
     completed_on_time: bool | None = None
     final_cost: Decimal | None = None
+    completed_at: datetime | None = None
+    evidence: tuple[str, ...] = ()  # photo URLs or text the worker delivered with
+    no_show: bool = False  # confirmed, then never started: counts against the worker
+    conversation_id: str | None = None  # the private conversation holding the access details
+    access_sent_at: datetime | None = None
 
     @staticmethod
     def key_for(task_id: str, attempt: int) -> str:
@@ -86,6 +93,11 @@ class Hire:
     @property
     def is_live(self) -> bool:
         return self.status in LIVE_HIRE
+
+    @property
+    def confirmed(self) -> bool:
+        """The worker has accepted (or already started or finished)."""
+        return self.status in (HireStatus.CONFIRMED, HireStatus.IN_PROGRESS, HireStatus.COMPLETED)
 
     def transition(self, target: HireStatus, at: datetime, note: str = "") -> None:
         if target == self.status:

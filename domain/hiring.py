@@ -6,20 +6,23 @@ Caps live here so every channel (pipeline, chat, MCP, agent) meets the same limi
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain.errors import BudgetExceeded
-from domain.hires import SPENDING_HIRE, Hire, Worker
+from domain.hires import SPENDING_HIRE, Hire, HireStatus, Worker
 from domain.properties import HiringPolicy, Property
 from domain.tasks import Task, TaskKind
 
 WIDEN_BUDGET = Decimal("1.2")
 WIDEN_RATING = 0.5
 CENT = Decimal("0.01")
+MAX_ATTEMPTS = 4  # workers tried for one task before the host is asked
+MIN_ACK = timedelta(hours=1)  # a late hire still gives the worker at least this long to confirm
+NO_SHOW_GRACE = timedelta(minutes=45)  # confirmed but not started this long after the window opened
 
 
 class Route(enum.StrEnum):
@@ -77,13 +80,69 @@ def price_for(worker: Worker, hours: float) -> Decimal:
     return (worker.hourly_rate * Decimal(str(hours))).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+@dataclass(frozen=True, slots=True)
+class Track:
+    """What we know of each worker at one property: finished jobs and no-shows there."""
+
+    done: Mapping[str, int] = field(default_factory=dict)
+    no_shows: Mapping[str, int] = field(default_factory=dict)
+
+    @staticmethod
+    def of(hires: Iterable[Hire], property_id: str) -> Track:
+        done: dict[str, int] = {}
+        no_shows: dict[str, int] = {}
+        for hire in hires:
+            if hire.property_id != property_id:
+                continue
+            if hire.status is HireStatus.COMPLETED:
+                done[hire.worker_id] = done.get(hire.worker_id, 0) + 1
+            if hire.no_show:
+                no_shows[hire.worker_id] = no_shows.get(hire.worker_id, 0) + 1
+        return Track(done, no_shows)
+
+
+def available_for(worker: Worker, start: datetime, end: datetime, hours: float) -> bool | None:
+    """Whether the worker's weekly hours hold `hours` inside [start, end); None when they state none.
+
+    Slots are read in the worker's own timezone (an unknown zone counts as UTC), day by day.
+    """
+    if not worker.availability:
+        return None
+    try:
+        zone = ZoneInfo(worker.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    need = timedelta(hours=hours)
+    local_start, local_end = start.astimezone(zone), end.astimezone(zone)
+    day = local_start.date()
+    while day <= local_end.date():
+        for weekday, opens, closes in worker.availability:
+            if weekday != day.weekday():
+                continue
+            slot_start = datetime.combine(day, opens, zone)
+            slot_end = datetime.combine(day, closes, zone)
+            if min(slot_end, local_end) - max(slot_start, local_start) >= need:
+                return True
+        day += timedelta(days=1)
+    return False
+
+
 def rank_candidates(
-    workers: Iterable[Worker], criteria: SearchCriteria, *, exclude: frozenset[str] = frozenset()
+    workers: Iterable[Worker],
+    criteria: SearchCriteria,
+    *,
+    exclude: frozenset[str] = frozenset(),
+    window: tuple[datetime, datetime] | None = None,
+    track: Track | None = None,
 ) -> list[Candidate]:
     """Workers with the skill, in the city, rated enough and within budget; best first.
 
-    Score: rating 50%, review depth 20%, cheapness within the budget 30%. Ties break on id.
+    Score (0..1): rating 35%, review depth 10%, cheapness within the budget 20%, availability in the
+    task window 20% (stated and free: full; not stated: half; stated and busy: none), experience at
+    the property 15% (finished jobs there, up to 5). Each no-show there costs 0.25. Ties break on
+    price, then id.
     """
+    track = track or Track()
     ranked: list[Candidate] = []
     for worker in workers:
         if worker.id in exclude or not worker.is_available or worker.rating < criteria.min_rating:
@@ -96,9 +155,41 @@ def rank_candidates(
         if price > criteria.budget or criteria.budget <= 0:
             continue
         cheapness = float(1 - price / criteria.budget)
-        score = 0.5 * worker.rating / 5 + 0.2 * min(worker.review_count, 100) / 100 + 0.3 * cheapness
+        free = None if window is None else available_for(worker, window[0], window[1], criteria.hours)
+        availability = 0.5 if free is None else float(free)
+        experience = min(track.done.get(worker.id, 0), 5) / 5
+        score = (
+            0.35 * worker.rating / 5
+            + 0.10 * min(worker.review_count, 100) / 100
+            + 0.20 * cheapness
+            + 0.20 * availability
+            + 0.15 * experience
+            - 0.25 * track.no_shows.get(worker.id, 0)
+        )
         ranked.append(Candidate(worker, price, round(score, 6)))
     return sorted(ranked, key=lambda c: (-c.score, c.price, c.worker.id))
+
+
+def ack_deadline(window_start: datetime, hired_at: datetime, ack_hours: int) -> datetime:
+    """When an unconfirmed booking is given up: `ack_hours` before the window opens.
+
+    A hire made later than that still gets half the time left before the window, at least an hour
+    (never past the window's start).
+    """
+    deadline = window_start - timedelta(hours=ack_hours)
+    if deadline > hired_at:
+        return deadline
+    return min(window_start, hired_at + max(MIN_ACK, (window_start - hired_at) / 2))
+
+
+def is_no_show(hire: Hire, window_start: datetime, now: datetime, grace: timedelta = NO_SHOW_GRACE) -> bool:
+    """Confirmed (or still only booked) and not started `grace` after the window opened."""
+    return hire.status in (HireStatus.BOOKED, HireStatus.CONFIRMED) and now >= window_start + grace
+
+
+def can_still_hire(task_deadline: datetime, hours: float, now: datetime) -> bool:
+    """Whether a new worker could still do the job before the deadline (an hour to find them)."""
+    return now + timedelta(hours=hours) + MIN_ACK <= task_deadline
 
 
 def route_for(price: Decimal, policy: HiringPolicy) -> Route:

@@ -17,7 +17,7 @@ from domain.approvals import Approval
 from domain.calendar import FeedSnapshot
 from domain.events import AuditEntry, Event
 from domain.feeds import Feed, FeedFetch
-from domain.hires import Hire, Worker
+from domain.hires import Hire, HireStatus, Worker
 from domain.hosts import Host, Member
 from domain.properties import Property
 from domain.reservations import Block, Reservation
@@ -131,6 +131,7 @@ class HireRepository(Protocol):
     async def get_by_idempotency_key(self, key: str) -> Hire | None: ...
     async def list_for_task(self, task_id: str) -> list[Hire]: ...
     async def list_for_host(self, host_id: str, *, since: datetime | None = None) -> list[Hire]: ...
+    async def list_by_status(self, statuses: Sequence[HireStatus]) -> list[Hire]: ...
 
 
 class ApprovalRepository(Protocol):
@@ -214,6 +215,18 @@ class BookingState:
     worker_id: str
     status: str  # the marketplace's own word: pending, confirmed, in_progress, completed, cancelled
     total: Decimal | None = None
+    evidence: tuple[str, ...] = ()  # what the worker delivered with: photo URLs or text, as given
+    updated_at: datetime | None = None  # when the marketplace last changed it (aware UTC), if it says
+
+
+@dataclass(frozen=True, slots=True)
+class PrivateMessage:
+    """A message only the hired worker sees (a marketplace conversation): the place for door codes."""
+
+    worker_id: str
+    subject: str
+    text: str  # private: never logged, never put in an event
+    idempotency_key: str
 
 
 class Marketplace(Protocol):
@@ -231,7 +244,17 @@ class Marketplace(Protocol):
         ...
 
     async def get_booking(self, booking_id: str) -> BookingState: ...
-    async def cancel_booking(self, booking_id: str) -> BookingState: ...
+    async def recover_booking(self, request: BookingRequest) -> BookingState | None:
+        """The booking an earlier send of `request` made (its answer was lost), or None if it made none."""
+        ...
+
+    async def cancel_booking(self, booking_id: str) -> BookingState:
+        """Cancel on the marketplace; cancelling a cancelled booking returns its state."""
+        ...
+
+    async def send_private_message(self, message: PrivateMessage) -> str:
+        """Start a private conversation with the worker (safe to repeat with the same key); its id."""
+        ...
 
 
 class Notifier(Protocol):

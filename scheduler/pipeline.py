@@ -1,4 +1,8 @@
-"""The whole deterministic pass: sync -> plan -> hire -> track -> notify -> expire. No LLM anywhere."""
+"""The whole deterministic pass: sync -> plan -> track -> hire -> notify -> expire. No LLM anywhere.
+
+Tracking runs before hiring so a worker's cancellation, a missed confirmation or a no-show found in
+this pass is re-dispatched in the same pass.
+"""
 
 from __future__ import annotations
 
@@ -27,8 +31,8 @@ async def run_pipeline(deps: AppDeps, *, force_sync: bool = False) -> PipelineRe
     """One pass. Every step is idempotent, so a pass after a crash picks up where it stopped."""
     sync = await sync_feeds(deps, force=force_sync)
     plan = await plan_tasks(deps, due_only=True)
-    hire = await hire_tasks(deps)
     track = await track_hires(deps)
+    hire = await hire_tasks(deps)
     sent = await notify(deps)
     expired = await expire_snapshots(deps)
     return PipelineReport(sync, plan, hire, track, sent, expired)

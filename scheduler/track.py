@@ -1,21 +1,38 @@
-"""Pipeline step 4: follow live hires on the marketplace and cancel the hires of cancelled tasks.
+"""Pipeline step 3: follow every live hire on the marketplace until the work is done.
 
-First version: status polling and the mapping of `rentahuman-api.md` §7 for bookings; the
-hiring issue adds acknowledgement deadlines, no-show detection and outcomes for learning.
+Each pass polls the booking of every live hire (`rentahuman-api.md` §7 and §8: webhooks only ever
+trigger an early poll) and maps its status onto the hire and the task:
+
+| marketplace | hire | task | also |
+|---|---|---|---|
+| `pending` past the acknowledgement deadline | cancelled | hiring (next candidate) | cancelled remotely; host told |
+| `confirmed` | confirmed | booked | access details sent privately, once |
+| `confirmed` still, `NO_SHOW_GRACE` after the window opened | cancelled, no-show | hiring (or needs_host) | the same |
+| `in_progress` | in_progress | in_progress | |
+| `completed` | completed | done | outcome: on time, evidence, cost |
+| `cancelled` by the worker | cancelled | hiring (or needs_host) | host told |
+| anything else | unchanged | needs_host | never resolved automatically |
+
+A task that was cancelled cancels its hire: a booked one on the marketplace, a proposed one with
+its approval, and a `requested` one whose answer was lost is first found again (then cancelled).
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 
 from domain.errors import MarketplaceError
 from domain.events import EventKind
 from domain.hires import Hire, HireStatus
-from domain.ports import BookingState
-from domain.tasks import TaskStatus
+from domain.hiring import ack_deadline, is_no_show
+from domain.ports import BookingState, UnitOfWork
+from domain.properties import Property
+from domain.tasks import Task, TaskStatus
 from tools.context import AppDeps, record_event
+from tools.hiring import booking_request, mark_needs_host, rehire_or_ask, send_access
 
-FOLLOWED = (TaskStatus.BOOKED, TaskStatus.IN_PROGRESS, TaskStatus.CANCELLED)
+FOLLOWED_HIRES = (HireStatus.BOOKED, HireStatus.CONFIRMED, HireStatus.IN_PROGRESS)
 BOOKING_TO_HIRE = {
     "pending": HireStatus.BOOKED,
     "confirmed": HireStatus.CONFIRMED,
@@ -30,83 +47,184 @@ class TrackReport:
     polled: int = 0
     changed: int = 0
     cancelled: int = 0
+    redispatched: int = 0
+    no_shows: int = 0
+    access_sent: int = 0
     errors: list[str] = field(default_factory=list)
 
 
 async def track_hires(deps: AppDeps) -> TrackReport:
     report = TrackReport()
     async with deps.uow() as uow:
-        live: list[Hire] = []
-        for task in await uow.tasks.list_by_status(FOLLOWED):
-            live += [h for h in await uow.hires.list_for_task(task.id) if h.is_live and h.booking_id]
-    for hire in live:
-        try:
-            await _follow(deps, hire, report)
-        except MarketplaceError as exc:
-            report.errors.append(f"hire {hire.id}: {exc}")
+        live = await uow.hires.list_by_status(FOLLOWED_HIRES)
+        stranded = await uow.hires.list_by_status((HireStatus.REQUESTED, HireStatus.PROPOSED))
+    gate = asyncio.Semaphore(max(1, deps.config.hire_concurrency))
+
+    async def one(hire: Hire) -> None:
+        async with gate:
+            try:
+                if hire.booking_id:
+                    await _follow(deps, hire, report)
+                else:
+                    await _drop_if_cancelled(deps, hire, report)
+            except MarketplaceError as exc:
+                report.errors.append(f"hire {hire.id}: {exc}")
+
+    async with asyncio.TaskGroup() as group:
+        for hire in [*live, *stranded]:
+            group.create_task(one(hire))
     return report
+
+
+async def _load(deps: AppDeps, hire_id: str) -> tuple[Hire, Task, Property] | None:
+    async with deps.uow() as uow:
+        hire = await uow.hires.get(hire_id)
+        task = await uow.tasks.get(hire.task_id) if hire else None
+        prop = await uow.properties.get(task.property_id) if task else None
+    return None if hire is None or task is None or prop is None else (hire, task, prop)
 
 
 async def _follow(deps: AppDeps, hire: Hire, report: TrackReport) -> None:
     assert hire.booking_id is not None
-    async with deps.uow() as uow:
-        task = await uow.tasks.get(hire.task_id)
-    if task is None:
+    loaded = await _load(deps, hire.id)
+    if loaded is None:
         return
-    if task.status is TaskStatus.CANCELLED:
+    hire, task, prop = loaded
+    if not hire.is_live or hire.booking_id is None:
+        return
+    if task.status in (TaskStatus.CANCELLED, TaskStatus.DONE) or not task.is_open:
         state = await deps.marketplace.cancel_booking(hire.booking_id)
         report.cancelled += 1
-    else:
-        state = await deps.marketplace.get_booking(hire.booking_id)
-        report.polled += 1
+        await _apply(deps, hire.id, state, report, note=f"the task is {task.status.value}")
+        return
+    state = await deps.marketplace.get_booking(hire.booking_id)
+    report.polled += 1
+    now = deps.clock.now()
+    if state.status == "pending" and now >= ack_deadline(task.window_start, hire.created_at, prop.policy.ack_hours):
+        state = await deps.marketplace.cancel_booking(hire.booking_id)
+        if state.status == "cancelled":
+            await _give_up(deps, hire.id, report, no_show=False)
+            return
+    if state.status == "confirmed" and is_no_show(hire, task.window_start, now):
+        state = await deps.marketplace.cancel_booking(hire.booking_id)
+        if state.status == "cancelled":
+            await _give_up(deps, hire.id, report, no_show=True)
+            return
     await _apply(deps, hire.id, state, report)
+    if state.status in ("confirmed", "in_progress") and await send_access(deps, hire.id):
+        report.access_sent += 1
 
 
-async def _apply(deps: AppDeps, hire_id: str, state: BookingState, report: TrackReport) -> None:
+async def _give_up(deps: AppDeps, hire_id: str, report: TrackReport, *, no_show: bool) -> None:
+    """We cancelled the booking ourselves: nobody confirmed in time, or the worker never came."""
+    now = deps.clock.now()
+    async with deps.uow() as uow:
+        hire = await uow.hires.get(hire_id)
+        task = await uow.tasks.get(hire.task_id) if hire else None
+        prop = await uow.properties.get(task.property_id) if task else None
+        if hire is None or task is None or prop is None or not hire.is_live:
+            return
+        local = task.window_start.astimezone(prop.zone)
+        if no_show:
+            why = f"{hire.worker_name} did not show up for {task.kind.value} at {prop.name} ({local:%a %d %b %H:%M})"
+            hire.no_show = True
+            report.no_shows += 1
+        else:
+            why = (
+                f"{hire.worker_name} did not confirm {task.kind.value} at {prop.name} ({local:%a %d %b %H:%M}) in time"
+            )
+            report.redispatched += 1
+        hire.transition(HireStatus.CANCELLED, now, why)
+        await uow.hires.update(hire)
+        await rehire_or_ask(deps, uow, task, prop, hire.attempt, why)
+        if task.status is TaskStatus.HIRING:
+            text = f"{why}: booking cancelled, looking for someone else."
+            await record_event(deps, uow, EventKind.HIRE_REDISPATCHED, prop, hire.id, text)
+        await uow.commit()
+
+
+async def _apply(deps: AppDeps, hire_id: str, state: BookingState, report: TrackReport, *, note: str = "") -> None:
     now = deps.clock.now()
     target = BOOKING_TO_HIRE.get(state.status)
     async with deps.uow() as uow:
         hire = await uow.hires.get(hire_id)
         task = await uow.tasks.get(hire.task_id) if hire else None
         prop = await uow.properties.get(task.property_id) if task else None
-        if hire is None or task is None or prop is None or target is hire.status:
+        if hire is None or task is None or prop is None or target is hire.status or not hire.is_live:
             return
         if target is None:  # a status we do not know is never resolved automatically
             if task.is_open and task.status is not TaskStatus.NEEDS_HOST:
-                reason = f"the marketplace reports an unknown status {state.status!r}"
-                task.transition(TaskStatus.NEEDS_HOST, now, reason)
-                await uow.tasks.update(task)
-                await record_event(deps, uow, EventKind.TASK_NEEDS_HOST, prop, task.id, f"Needs you: {reason}.")
+                await mark_needs_host(
+                    deps, uow, task, prop, f"the marketplace reports an unknown status {state.status!r}"
+                )
                 await uow.commit()
             return
-        hire.transition(target, now, f"marketplace: {state.status}")
+        hire.transition(target, now, note or f"marketplace: {state.status}")
         if target is HireStatus.COMPLETED:
+            hire.completed_at = state.updated_at or now
             hire.final_cost = state.total if state.total is not None else hire.price
-            hire.completed_on_time = now <= task.deadline
+            hire.completed_on_time = hire.completed_at <= task.deadline
+            hire.evidence = state.evidence
         await uow.hires.update(hire)
-        follow, why = _task_follows(task.status, target)
-        if follow is not None:
-            task.transition(follow, now, why)
-            await uow.tasks.update(task)
-        if target is HireStatus.COMPLETED:
-            await record_event(
-                deps, uow, EventKind.HIRE_COMPLETED, prop, hire.id, f"{hire.worker_name}: {task.kind.value} done."
-            )
-        elif target is HireStatus.CANCELLED:
-            text = f"{hire.worker_name}: {task.kind.value} at {prop.name} cancelled ({why or task.status_reason})."
-            await record_event(deps, uow, EventKind.HIRE_CANCELLED, prop, hire.id, text)
+        await _task_follows(deps, uow, task, prop, hire, target, cancelled_by_us=bool(note))
         await uow.commit()
     report.changed += 1
 
 
-def _task_follows(current: TaskStatus, hire: HireStatus) -> tuple[TaskStatus | None, str]:
-    if current is TaskStatus.CANCELLED:
-        return None, ""
-    if hire is HireStatus.IN_PROGRESS and current is TaskStatus.BOOKED:
-        return TaskStatus.IN_PROGRESS, "the worker started"
-    if hire is HireStatus.COMPLETED:
-        return TaskStatus.DONE, "the worker finished"
-    if hire is HireStatus.CANCELLED and current in (TaskStatus.BOOKED, TaskStatus.IN_PROGRESS):
-        target = TaskStatus.HIRING if current is TaskStatus.BOOKED else TaskStatus.NEEDS_HOST
-        return target, "the worker cancelled"
-    return None, ""
+async def _task_follows(
+    deps: AppDeps, uow: UnitOfWork, task: Task, prop: Property, hire: Hire, target: HireStatus, *, cancelled_by_us: bool
+) -> None:
+    now = deps.clock.now()
+    work = task.kind.value
+    if target is HireStatus.IN_PROGRESS and task.status is TaskStatus.BOOKED:
+        task.transition(TaskStatus.IN_PROGRESS, now, f"{hire.worker_name} started")
+        await uow.tasks.update(task)
+    elif target is HireStatus.COMPLETED:
+        if task.status in (TaskStatus.BOOKED, TaskStatus.IN_PROGRESS, TaskStatus.NEEDS_HOST):
+            task.transition(TaskStatus.DONE, now, f"{hire.worker_name} finished")
+            await uow.tasks.update(task)
+        timing = "on time" if hire.completed_on_time else "late"
+        proof = f"{len(hire.evidence)} photo(s)/note(s)" if hire.evidence else "no evidence sent"
+        text = f"{hire.worker_name} finished {work} at {prop.name}: {timing}, {proof}, {hire.final_cost}."
+        await record_event(deps, uow, EventKind.HIRE_COMPLETED, prop, hire.id, text)
+    elif target is HireStatus.CANCELLED and not cancelled_by_us:
+        local = task.window_start.astimezone(prop.zone)
+        why = f"{hire.worker_name} cancelled {work} at {prop.name} ({local:%a %d %b %H:%M})"
+        if task.status is TaskStatus.IN_PROGRESS:
+            await mark_needs_host(deps, uow, task, prop, why + " after starting")
+            return
+        await rehire_or_ask(deps, uow, task, prop, hire.attempt, why)
+        if task.status is TaskStatus.HIRING:
+            text = f"{why}: looking for someone else."
+            await record_event(deps, uow, EventKind.HIRE_CANCELLED, prop, hire.id, text)
+    elif target is HireStatus.CANCELLED:
+        reason = task.status_reason or "task cancelled"
+        text = f"{hire.worker_name}: {work} at {prop.name} cancelled on the marketplace ({reason})."
+        await record_event(deps, uow, EventKind.HIRE_CANCELLED, prop, hire.id, text)
+
+
+async def _drop_if_cancelled(deps: AppDeps, hire: Hire, report: TrackReport) -> None:
+    """A proposed or requested hire whose task was cancelled: withdraw it, and cancel any booking the
+    lost answer of its create may have made (found again by human, start and title)."""
+    loaded = await _load(deps, hire.id)
+    if loaded is None:
+        return
+    hire, task, prop = loaded
+    if task.status is not TaskStatus.CANCELLED or hire.status not in (HireStatus.REQUESTED, HireStatus.PROPOSED):
+        return
+    if hire.status is HireStatus.REQUESTED:
+        found = await deps.marketplace.recover_booking(booking_request(hire, task, prop))
+        if found is not None and found.status != "cancelled":
+            await deps.marketplace.cancel_booking(found.booking_id)
+    now = deps.clock.now()
+    async with deps.uow() as uow:
+        stored = await uow.hires.get(hire.id)
+        if stored is None or stored.status not in (HireStatus.REQUESTED, HireStatus.PROPOSED):
+            return
+        stored.transition(HireStatus.CANCELLED, now, f"the task was cancelled ({task.status_reason})")
+        await uow.hires.update(stored)
+        for approval in await uow.approvals.list_open(stored.host_id):
+            if approval.hire_id == stored.id and approval.withdraw(now):
+                await uow.approvals.update(approval)
+        await uow.commit()
+    report.cancelled += 1

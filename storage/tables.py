@@ -250,9 +250,15 @@ hires = Table(
     Column("history", JSON, nullable=False),  # [{"at": iso, "status": ..., "note": ...}, ...]
     Column("completed_on_time", Boolean, nullable=True),
     Column("final_cost", DecimalText, nullable=True),
+    Column("completed_at", UTCDateTime, nullable=True),
+    Column("evidence", JSON, nullable=False),  # ["https://...jpg", "text", ...]
+    Column("no_show", Boolean, nullable=False, server_default=false()),
+    Column("conversation_id", String, nullable=True),
+    Column("access_sent_at", UTCDateTime, nullable=True),
     UniqueConstraint("idempotency_key"),
     Index(None, "task_id"),
     Index(None, "host_id", "created_at"),
+    Index(None, "status"),
 )
 
 approvals = Table(

@@ -8,13 +8,14 @@ booking. `lose_next_response` commits a booking and then fails as if the reply w
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
 from domain.calendar import FeedSnapshot
 from domain.errors import MarketplaceError, MarketplaceUnavailable
 from domain.events import Event
 from domain.hires import Worker
-from domain.ports import BookingRequest, BookingState
+from domain.ports import BookingRequest, BookingState, PrivateMessage
 
 
 @dataclass
@@ -41,6 +42,8 @@ class FakeMarketplace:
     bookings: dict[str, BookingState] = field(default_factory=dict)
     by_key: dict[str, str] = field(default_factory=dict)
     requests: list[BookingRequest] = field(default_factory=list)
+    messages: list[PrivateMessage] = field(default_factory=list)
+    conversations: dict[str, str] = field(default_factory=dict)  # idempotency key -> conversation id
     unavailable_times: int = 0
     lose_next_response: bool = False
     refuse_with: str = ""
@@ -75,14 +78,32 @@ class FakeMarketplace:
     async def get_booking(self, booking_id: str) -> BookingState:
         return self.bookings[booking_id]
 
+    async def recover_booking(self, request: BookingRequest) -> BookingState | None:
+        booking_id = self.by_key.get(request.idempotency_key)
+        return None if booking_id is None else self.bookings[booking_id]
+
     async def cancel_booking(self, booking_id: str) -> BookingState:
         state = self.bookings[booking_id]
         self.bookings[booking_id] = BookingState(booking_id, state.worker_id, "cancelled")
         return self.bookings[booking_id]
 
-    def set_status(self, booking_id: str, status: str) -> None:
+    async def send_private_message(self, message: PrivateMessage) -> str:
+        if message.idempotency_key not in self.conversations:
+            self.messages.append(message)
+            self.conversations[message.idempotency_key] = f"conv{len(self.conversations) + 1}"
+        return self.conversations[message.idempotency_key]
+
+    def set_status(
+        self,
+        booking_id: str,
+        status: str,
+        *,
+        evidence: tuple[str, ...] = (),
+        total: Decimal | None = None,
+        at: datetime | None = None,
+    ) -> None:
         state = self.bookings[booking_id]
-        self.bookings[booking_id] = BookingState(booking_id, state.worker_id, status)
+        self.bookings[booking_id] = BookingState(booking_id, state.worker_id, status, total, evidence, at)
 
 
 @dataclass

@@ -17,6 +17,7 @@ class PipelineConfig:
     approval_hours: int = 24  # an approval card expires after this long
     sync_interval_minutes: int = 15
     fetch_retention_days: int = 90  # a fetch's parsed snapshot is cleared after this long (the newest one stays)
+    hire_concurrency: int = 8  # tasks hired (and hires polled) at once; the client paces on rate-limit headers
 
 
 @dataclass(frozen=True, slots=True)

@@ -76,6 +76,9 @@ async def add_property(
     supplies_guest_nights: int | None = None,
     inspection_after_vacant_days: int | None = None,
     maintenance_every_days: int | None = None,
+    access_notes: str = "",
+    min_rating: float = 4.0,
+    ack_hours: int = 12,
 ) -> PropertyOut:
     """Add a property the host rents out.
 
@@ -97,8 +100,15 @@ async def add_property(
         supplies_guest_nights: guest-nights the supplies last; a restock is planned at 80% (unset: off).
         inspection_after_vacant_days: inspect before an arrival that follows N or more empty days (unset: off).
         maintenance_every_days: plan maintenance every N days, on a vacant day (unset: off).
+        access_notes: door codes, key box, Wi-Fi; private, sent to a worker only after a hire is confirmed.
+        min_rating: the lowest worker rating hired without asking (0-5).
+        ack_hours: a booking the worker has not confirmed this many hours before the window goes to someone else.
     """
     ctx.actor.require(Role.OWNER)
+    if not 0 <= min_rating <= 5:
+        raise InvalidInput("The minimum rating is between 0 and 5.")
+    if ack_hours < 0:
+        raise InvalidInput("The acknowledgement deadline cannot be negative.")
     prop = Property(
         id=ctx.deps.ids.new_id("prop"),
         host_id=ctx.actor.host_id,
@@ -111,7 +121,13 @@ async def add_property(
         check_out_time=_parse_time(check_out_time, "check_out_time"),
         cleaning_budget=cleaning_budget,
         cleaning_minutes=cleaning_minutes,
-        policy=HiringPolicy(auto_approve_limit=auto_approve_limit, monthly_budget=monthly_budget),
+        access_notes=access_notes,
+        policy=HiringPolicy(
+            auto_approve_limit=auto_approve_limit,
+            monthly_budget=monthly_budget,
+            min_rating=min_rating,
+            ack_hours=ack_hours,
+        ),
         max_guests=max_guests,
         planning=PlanningRules(
             check_in_tasks=check_in_tasks,

@@ -71,6 +71,8 @@ async def bootstrap(
                 hire_horizon_days=settings.hire_horizon_days,
                 sync_interval_minutes=settings.sync_interval_minutes,
                 fetch_retention_days=settings.fetch_retention_days,
+                hire_concurrency=settings.hire_concurrency,
+                approval_hours=settings.approval_hours,
             ),
         )
         yield App(settings=settings, deps=deps, sandbox_url=sandbox_url if api_key is None else None)

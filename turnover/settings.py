@@ -18,6 +18,8 @@ HINTS = {
     "hire_horizon_days": "a whole number of days, at least 1",
     "tick_seconds": "a whole number of seconds, at least 1",
     "fetch_retention_days": "a whole number of days, at least 1",
+    "hire_concurrency": "a whole number from 1 to 64",
+    "approval_hours": "a whole number of hours, at least 1",
 }
 
 
@@ -39,6 +41,8 @@ class Settings(BaseSettings):
     hire_horizon_days: int = Field(default=14, ge=1)
     tick_seconds: int = Field(default=60, ge=1)
     fetch_retention_days: int = Field(default=90, ge=1)  # how long a fetch's parsed snapshot is kept
+    hire_concurrency: int = Field(default=8, ge=1, le=64)  # tasks hired and hires polled at once
+    approval_hours: int = Field(default=24, ge=1)  # an approval card expires after this long
     log_level: str = "WARNING"
     model: str = "anthropic:claude-sonnet-4-6"
 

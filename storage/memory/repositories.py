@@ -16,7 +16,7 @@ from domain.approvals import Approval, ApprovalStatus
 from domain.errors import NotFound
 from domain.events import AuditEntry, Event
 from domain.feeds import Feed, FeedFetch
-from domain.hires import Hire
+from domain.hires import Hire, HireStatus
 from domain.hosts import Host, Member
 from domain.properties import Property
 from domain.reservations import Block, Reservation
@@ -205,6 +205,10 @@ class InMemoryHireRepository(_Repository[Hire]):
 
     async def list_for_host(self, host_id: str, *, since: datetime | None = None) -> list[Hire]:
         return list(self._select(lambda h: h.host_id == host_id and (since is None or h.created_at >= since), _created))
+
+    async def list_by_status(self, statuses: Sequence[HireStatus]) -> list[Hire]:
+        wanted = set(statuses)
+        return list(self._select(lambda h: h.status in wanted, _created))
 
 
 class InMemoryApprovalRepository(_Repository[Approval]):

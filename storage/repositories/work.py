@@ -112,6 +112,10 @@ class SqlHireRepository(SqlRepository):
             query = query.where(_h.created_at >= since)
         return [_hire(row) for row in await self._rows(query.order_by(_h.created_at, _h.id))]
 
+    async def list_by_status(self, statuses: Sequence[HireStatus]) -> list[Hire]:
+        query = select(t.hires).where(_h.status.in_([s.value for s in statuses])).order_by(_h.created_at, _h.id)
+        return [_hire(row) for row in await self._rows(query)]
+
 
 def _hire_values(hire: Hire) -> dict[str, Any]:
     history = [{"at": as_utc(c.at).isoformat(), "status": c.status.value, "note": c.note} for c in hire.history]
@@ -121,7 +125,8 @@ def _hire_values(hire: Hire) -> dict[str, Any]:
         "idempotency_key": hire.idempotency_key, "created_at": hire.created_at, "status": hire.status.value,
         "booking_id": hire.booking_id, "escrow_id": hire.escrow_id, "bounty_id": hire.bounty_id,
         "sandbox": hire.sandbox, "history": history, "completed_on_time": hire.completed_on_time,
-        "final_cost": hire.final_cost,
+        "final_cost": hire.final_cost, "completed_at": hire.completed_at, "evidence": list(hire.evidence),
+        "no_show": hire.no_show, "conversation_id": hire.conversation_id, "access_sent_at": hire.access_sent_at,
     }  # fmt: skip
 
 
@@ -133,6 +138,8 @@ def _hire(row: Row[Any]) -> Hire:
         idempotency_key=row.idempotency_key, created_at=row.created_at, status=HireStatus(row.status),
         booking_id=row.booking_id, escrow_id=row.escrow_id, bounty_id=row.bounty_id, sandbox=row.sandbox,
         history=history, completed_on_time=row.completed_on_time, final_cost=row.final_cost,
+        completed_at=row.completed_at, evidence=tuple(row.evidence or ()), no_show=row.no_show,
+        conversation_id=row.conversation_id, access_sent_at=row.access_sent_at,
     )  # fmt: skip
 
 

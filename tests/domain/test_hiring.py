@@ -1,11 +1,23 @@
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
 
 from domain.errors import BudgetExceeded
 from domain.hires import Hire, HireStatus
-from domain.hiring import Route, SearchCriteria, check_caps, committed_spend, month_start, rank_candidates, route_for
+from domain.hiring import (
+    Route,
+    SearchCriteria,
+    Track,
+    ack_deadline,
+    available_for,
+    check_caps,
+    committed_spend,
+    is_no_show,
+    month_start,
+    rank_candidates,
+    route_for,
+)
 from domain.properties import HiringPolicy
 from tests.builders import NOW, a_worker
 
@@ -95,3 +107,52 @@ def test_spend_counts_live_and_completed_hires_of_the_month_only() -> None:
 def test_month_starts_at_local_midnight_of_the_first() -> None:
     start = month_start(datetime(2026, 12, 1, 5, tzinfo=UTC), "America/Chicago")
     assert start.isoformat() == "2026-11-01T00:00:00-05:00"
+
+
+# --- availability, experience, deadlines -------------------------------------------------------
+
+MONDAY_9_TO_5 = ((0, time(9), time(17)),)
+CLEAN_WINDOW = (datetime(2026, 11, 30, 11, tzinfo=UTC), datetime(2026, 11, 30, 16, tzinfo=UTC))  # a Monday
+
+
+def test_availability_is_read_in_the_worker_s_timezone() -> None:
+    lisbon = a_worker(availability=MONDAY_9_TO_5, timezone="Europe/Lisbon")
+    assert available_for(lisbon, *CLEAN_WINDOW, 3) is True
+    tokyo = a_worker(availability=MONDAY_9_TO_5, timezone="Asia/Tokyo")  # 11:00 UTC is 20:00 there
+    assert available_for(tokyo, *CLEAN_WINDOW, 3) is False
+    assert available_for(a_worker(), *CLEAN_WINDOW, 3) is None  # not stated
+    short = a_worker(availability=((0, time(14), time(17)),), timezone="UTC")
+    assert available_for(short, *CLEAN_WINDOW, 3) is False  # only 2 h of the window
+    assert available_for(short, *CLEAN_WINDOW, 2) is True
+
+
+def test_ranking_prefers_the_worker_free_in_the_window_and_known_at_the_property() -> None:
+    busy = a_worker("busy", rating=4.9, availability=((1, time(9), time(17)),))
+    free = a_worker("free", rating=4.6, availability=MONDAY_9_TO_5)
+    assert [c.worker.id for c in rank_candidates([busy, free], CLEAN, window=CLEAN_WINDOW)] == ["free", "busy"]
+    plain = a_worker("plain", rating=4.9)
+    regular = a_worker("regular", rating=4.5)
+    track = Track(done={"regular": 5})
+    assert [c.worker.id for c in rank_candidates([plain, regular], CLEAN, track=track)] == ["regular", "plain"]
+    flaky = Track(done={"plain": 5}, no_shows={"plain": 1})
+    assert rank_candidates([plain, regular], CLEAN, track=flaky)[0].worker.id == "regular"
+
+
+def test_the_acknowledgement_deadline_leaves_a_late_hire_some_time() -> None:
+    window = datetime(2026, 11, 28, 11, tzinfo=UTC)
+    assert ack_deadline(window, window - timedelta(days=2), 12) == window - timedelta(hours=12)
+    assert ack_deadline(window, window - timedelta(hours=6), 12) == window - timedelta(hours=3)
+    assert ack_deadline(window, window - timedelta(minutes=90), 12) == window - timedelta(minutes=30)
+    assert ack_deadline(window, window - timedelta(minutes=20), 12) == window
+
+
+def test_a_no_show_is_a_confirmed_hire_not_started_after_the_grace() -> None:
+    window = datetime(2026, 11, 28, 11, tzinfo=UTC)
+    hire = Hire(
+        id="h", host_id="host", property_id="p", task_id="t", attempt=1, worker_id="w", worker_name="W",
+        price=Decimal("75"), idempotency_key="k", created_at=window - timedelta(days=1), status=HireStatus.CONFIRMED,
+    )  # fmt: skip
+    assert not is_no_show(hire, window, window + timedelta(minutes=44))
+    assert is_no_show(hire, window, window + timedelta(minutes=45))
+    hire.status = HireStatus.IN_PROGRESS
+    assert not is_no_show(hire, window, window + timedelta(hours=2))

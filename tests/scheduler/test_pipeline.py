@@ -66,12 +66,18 @@ async def test_an_outage_leaves_the_hire_requested_for_the_next_run(world: World
     assert (await hire_tasks(world.deps)).booked == 1
 
 
-async def test_a_refused_booking_hands_the_task_to_the_host(world: World) -> None:
+async def test_a_refused_booking_tries_the_next_worker_then_hands_the_task_to_the_host(world: World) -> None:
     world.publish(("a", date(2026, 11, 26), 2))
     world.market.refuse_with = "Human not available"
     await run_pipeline(world.deps, force_sync=True)
+    assert [t.status for t in await _tasks(world)] == [TaskStatus.HIRING]
+    await run_pipeline(world.deps)  # the second worker in budget is refused too
+    await run_pipeline(world.deps)  # nobody else fits, even widened
     assert [t.status for t in await _tasks(world)] == [TaskStatus.NEEDS_HOST]
-    assert [h.status for h in await _hires(world)] == [HireStatus.FAILED]
+    assert [(h.worker_id, h.status) for h in await _hires(world)] == [
+        ("w1", HireStatus.FAILED),
+        ("w2", HireStatus.FAILED),
+    ]
     assert EventKind.TASK_NEEDS_HOST in await _events(world)
 
 

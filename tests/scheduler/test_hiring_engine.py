@@ -1,0 +1,331 @@
+"""The hiring engine end to end on the in-memory store and the edge fake marketplace: approvals,
+acknowledgement deadlines, no-shows, worker cancellations, outcomes, private access details."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from domain.approvals import ApprovalStatus
+from domain.errors import AlreadyDecided, BudgetExceeded, NotFound, PermissionDenied
+from domain.events import EventKind
+from domain.hires import Hire, HireStatus
+from domain.hosts import Actor, Channel, Role
+from domain.tasks import Task, TaskStatus
+from scheduler.hire import hire_tasks
+from scheduler.pipeline import run_pipeline
+from scheduler.plan import plan_tasks
+from scheduler.sync import sync_feeds
+from scheduler.track import track_hires
+from tests.scheduler.conftest import World
+from tools.context import ToolContext
+from tools.hiring import decide_approval, list_approvals
+
+CLEAN_STARTS = datetime(2026, 11, 28, 11, 0, tzinfo=UTC)  # checkout day of a stay from the 26th, Lisbon = UTC
+
+
+async def _task(world: World) -> Task:
+    async with world.deps.uow() as uow:
+        [task] = await uow.tasks.list_for_host(world.ctx.actor.host_id)
+    return task
+
+
+async def _hires(world: World) -> list[Hire]:
+    async with world.deps.uow() as uow:
+        return sorted(await uow.hires.list_for_host(world.ctx.actor.host_id), key=lambda h: h.attempt)
+
+
+async def _events(world: World) -> list[tuple[EventKind, str]]:
+    async with world.deps.uow() as uow:
+        events = await uow.events.list_for_host(world.ctx.actor.host_id, limit=500)
+    return [(e.kind, e.message) for e in reversed(events)]
+
+
+async def _edit_property(world: World, **changes: object) -> None:
+    async with world.deps.uow() as uow:
+        prop = await uow.properties.get(world.property_id)
+        assert prop is not None
+        for name, value in changes.items():
+            target = prop.policy if hasattr(prop.policy, name) else prop
+            setattr(target, name, value)
+        await uow.properties.update(prop)
+        await uow.commit()
+
+
+async def _booked_clean(world: World) -> Hire:
+    world.publish(("a", date(2026, 11, 26), 2))
+    await run_pipeline(world.deps, force_sync=True)
+    [hire] = await _hires(world)
+    assert hire.status is HireStatus.BOOKED and (await _task(world)).status is TaskStatus.BOOKED
+    return hire
+
+
+# --- acknowledgement deadline, no-shows, cancellations, outcomes ------------------------------
+
+
+async def test_a_booking_not_confirmed_by_the_deadline_goes_to_the_next_worker_and_the_host_hears(
+    world: World,
+) -> None:
+    first = await _booked_clean(world)
+    world.clock.set(CLEAN_STARTS - timedelta(hours=12, minutes=1))
+    await run_pipeline(world.deps)
+    assert world.market.bookings[first.booking_id or ""].status == "pending"  # still time to confirm
+    world.clock.set(CLEAN_STARTS - timedelta(hours=12))
+    report = await run_pipeline(world.deps)
+    assert report.track.redispatched == 1
+    assert world.market.bookings[first.booking_id or ""].status == "cancelled"
+    hires = await _hires(world)
+    assert [(h.worker_id, h.status) for h in hires] == [("w1", HireStatus.CANCELLED), ("w2", HireStatus.BOOKED)]
+    assert (await _task(world)).status is TaskStatus.BOOKED
+    [(_, message)] = [e for e in await _events(world) if e[0] is EventKind.HIRE_REDISPATCHED]
+    assert message.startswith("Worker w1 did not confirm clean at Alfama loft (Sat 28 Nov 11:00) in time")
+
+
+async def test_the_acknowledgement_deadline_is_a_property_setting(world: World) -> None:
+    await _edit_property(world, ack_hours=2)
+    first = await _booked_clean(world)
+    world.clock.set(CLEAN_STARTS - timedelta(hours=3))
+    await run_pipeline(world.deps)
+    assert world.market.bookings[first.booking_id or ""].status == "pending"
+    world.clock.set(CLEAN_STARTS - timedelta(hours=2))
+    assert (await run_pipeline(world.deps)).track.redispatched == 1
+
+
+async def test_a_confirmed_worker_who_never_starts_is_a_no_show_and_someone_else_is_hired(world: World) -> None:
+    await _edit_property(world, cleaning_minutes=120)  # a 2 h clean still fits after the no-show
+    first = await _booked_clean(world)
+    world.market.set_status(first.booking_id or "", "confirmed")
+    world.clock.set(CLEAN_STARTS + timedelta(minutes=30))
+    await run_pipeline(world.deps)
+    assert (await _hires(world))[0].status is HireStatus.CONFIRMED  # within the grace period
+    world.clock.set(CLEAN_STARTS + timedelta(minutes=45))
+    report = await run_pipeline(world.deps)
+    assert report.track.no_shows == 1
+    first_now, second = await _hires(world)
+    assert (first_now.status, first_now.no_show, second.worker_id) == (HireStatus.CANCELLED, True, "w2")
+    assert any(k is EventKind.HIRE_REDISPATCHED and "did not show up" in m for k, m in await _events(world))
+
+
+async def test_a_no_show_too_late_to_replace_goes_to_the_host(world: World) -> None:
+    first = await _booked_clean(world)
+    world.market.set_status(first.booking_id or "", "confirmed")
+    world.clock.set(CLEAN_STARTS + timedelta(hours=3))  # 2 h left of a 3 h clean
+    await run_pipeline(world.deps)
+    task = await _task(world)
+    assert task.status is TaskStatus.NEEDS_HOST
+    assert "did not show up" in task.status_reason and "too late" in task.status_reason
+    assert [h.no_show for h in await _hires(world)] == [True]
+
+
+async def test_a_worker_cancellation_is_rehired_in_the_same_pass(world: World) -> None:
+    first = await _booked_clean(world)
+    world.market.set_status(first.booking_id or "", "cancelled")
+    report = await run_pipeline(world.deps)
+    assert (report.track.changed, report.hire.booked) == (1, 1)
+    assert [(h.worker_id, h.status) for h in await _hires(world)] == [
+        ("w1", HireStatus.CANCELLED),
+        ("w2", HireStatus.BOOKED),
+    ]
+    assert any(k is EventKind.HIRE_CANCELLED and "looking for someone else" in m for k, m in await _events(world))
+
+
+async def test_completion_records_the_outcome_time_evidence_and_cost(world: World) -> None:
+    first = await _booked_clean(world)
+    booking = first.booking_id or ""
+    world.market.set_status(booking, "in_progress")
+    await track_hires(world.deps)
+    assert (await _task(world)).status is TaskStatus.IN_PROGRESS
+    photos = ("https://evidence.example/1.jpg", "https://evidence.example/2.jpg")
+    world.market.set_status(
+        booking, "completed", evidence=photos, total=Decimal("72.50"), at=CLEAN_STARTS + timedelta(hours=3)
+    )
+    await track_hires(world.deps)
+    [hire] = await _hires(world)
+    assert (hire.status, hire.completed_on_time, hire.final_cost, hire.evidence) == (
+        HireStatus.COMPLETED, True, Decimal("72.50"), photos
+    )  # fmt: skip
+    assert hire.completed_at == CLEAN_STARTS + timedelta(hours=3)
+    assert (await _task(world)).status is TaskStatus.DONE
+    [(_, message)] = [e for e in await _events(world) if e[0] is EventKind.HIRE_COMPLETED]
+    assert message == "Worker w1 finished clean at Alfama loft: on time, 2 photo(s)/note(s), 72.50."
+
+
+async def test_work_finished_after_the_deadline_is_recorded_late(world: World) -> None:
+    first = await _booked_clean(world)
+    world.market.set_status(first.booking_id or "", "completed", at=CLEAN_STARTS + timedelta(hours=6))
+    await track_hires(world.deps)
+    [hire] = await _hires(world)
+    assert (hire.completed_on_time, hire.final_cost, hire.evidence) == (False, hire.price, ())
+
+
+async def test_an_unknown_marketplace_status_goes_to_the_host_untouched(world: World) -> None:
+    first = await _booked_clean(world)
+    world.market.set_status(first.booking_id or "", "disputed")
+    await track_hires(world.deps)
+    assert (await _task(world)).status is TaskStatus.NEEDS_HOST
+    assert [h.status for h in await _hires(world)] == [HireStatus.BOOKED]
+
+
+# --- private access details -----------------------------------------------------------------
+
+
+async def test_access_details_go_privately_to_the_confirmed_worker_once(world: World) -> None:
+    await _edit_property(world, address="Rua da Saudade 12, 2º Esq", access_notes="Key box 4711, Wi-Fi pass lisboa22")
+    first = await _booked_clean(world)
+    assert world.market.messages == []  # pending: nothing private yet
+    assert all("4711" not in r.description and "Saudade" not in r.description for r in world.market.requests)
+    world.market.set_status(first.booking_id or "", "confirmed")
+    assert (await track_hires(world.deps)).access_sent == 1
+    await track_hires(world.deps)
+    [message] = world.market.messages
+    assert (message.worker_id, message.idempotency_key) == ("w1", f"{first.idempotency_key}-access")
+    assert "Key box 4711" in message.text and "Rua da Saudade 12" in message.text
+    [hire] = await _hires(world)
+    assert (hire.conversation_id, hire.access_sent_at) == ("conv1", world.clock.now())
+    assert all("4711" not in m and "Saudade" not in m for _, m in await _events(world))
+
+
+async def test_nothing_private_is_sent_when_the_property_has_no_access_details(world: World) -> None:
+    first = await _booked_clean(world)
+    world.market.set_status(first.booking_id or "", "confirmed")
+    await track_hires(world.deps)
+    assert world.market.messages == []
+
+
+# --- approvals ------------------------------------------------------------------------------
+
+
+async def _proposed(world: World) -> str:
+    await _edit_property(world, auto_approve_limit=Decimal("50"))
+    world.publish(("a", date(2026, 11, 26), 2))
+    await run_pipeline(world.deps, force_sync=True)
+    [approval] = await list_approvals(world.ctx)
+    assert (approval.worker, approval.amount, approval.task_status) == ("Worker w1", "75.00", "awaiting_approval")
+    return approval.id
+
+
+def _as(world: World, *, role: Role = Role.OWNER, channel: Channel = Channel.CONSOLE, host: str = "") -> ToolContext:
+    actor = world.ctx.actor
+    return ToolContext(world.deps, Actor(host or actor.host_id, actor.member_id, role, channel))
+
+
+async def test_approving_books_the_worker_at_once(world: World) -> None:
+    approval_id = await _proposed(world)
+    assert world.market.requests == []
+    out = await decide_approval(_as(world), approval_id=approval_id, approve=True, note="fine")
+    assert (out.status, out.hire_status, out.task_status) == ("approved", "booked", "booked")
+    assert out.message.endswith("Booked.")
+    assert [r.worker_id for r in world.market.requests] == ["w1"]
+    assert await list_approvals(world.ctx) == []
+    async with world.deps.uow() as uow:
+        [entry] = [a for a in await uow.audit.list_for_host(world.ctx.actor.host_id) if a.action == "decide_approval"]
+    assert (entry.channel, entry.arguments["approve"]) == ("console", True)
+
+
+async def test_deciding_twice_changes_nothing(world: World) -> None:
+    approval_id = await _proposed(world)
+    await decide_approval(_as(world), approval_id=approval_id, approve=True)
+    again = await decide_approval(_as(world), approval_id=approval_id, approve=False)
+    assert (again.status, again.message) == ("approved", "Already approved.")
+    assert len(world.market.requests) == 1
+
+
+async def test_declining_hands_the_task_to_the_host(world: World) -> None:
+    approval_id = await _proposed(world)
+    out = await decide_approval(_as(world, role=Role.APPROVER), approval_id=approval_id, approve=False)
+    assert (out.status, out.hire_status, out.task_status) == ("declined", "cancelled", "needs_host")
+    assert world.market.requests == []
+
+
+@pytest.mark.parametrize("channel", [Channel.AGENT, Channel.SCHEDULER])
+async def test_the_agent_and_the_scheduler_can_never_approve(world: World, channel: Channel) -> None:
+    approval_id = await _proposed(world)
+    with pytest.raises(PermissionDenied, match="Only a person"):
+        await decide_approval(_as(world, channel=channel), approval_id=approval_id, approve=True)
+    assert world.market.requests == []
+    assert [a.status for a in await list_approvals(world.ctx)] == ["open"]
+
+
+async def test_a_viewer_or_another_host_cannot_decide(world: World) -> None:
+    approval_id = await _proposed(world)
+    with pytest.raises(PermissionDenied):
+        await decide_approval(_as(world, role=Role.VIEWER), approval_id=approval_id, approve=True)
+    with pytest.raises(NotFound):
+        await decide_approval(_as(world, host="host_other"), approval_id=approval_id, approve=True)
+    assert world.market.requests == []
+
+
+async def test_approving_checks_the_caps_again(world: World) -> None:
+    approval_id = await _proposed(world)
+    await _edit_property(world, monthly_budget=Decimal("60"))
+    with pytest.raises(BudgetExceeded, match="monthly budget"):
+        await decide_approval(_as(world), approval_id=approval_id, approve=True)
+    assert world.market.requests == []
+    assert [a.status for a in await list_approvals(world.ctx)] == ["open"]
+
+
+async def test_an_approval_nobody_decides_expires_and_the_host_takes_over(world: World) -> None:
+    approval_id = await _proposed(world)
+    world.clock.advance(timedelta(hours=25))
+    report = await run_pipeline(world.deps)
+    assert report.hire.approvals_expired == 1
+    task = await _task(world)
+    assert (task.status, task.status_reason) == (TaskStatus.NEEDS_HOST, "nobody decided on Worker w1 at 75.00 in time")
+    late = await decide_approval(_as(world), approval_id=approval_id, approve=True)
+    assert (late.status, late.message) == ("expired", "Already expired.")
+    assert world.market.requests == []
+
+
+async def test_cancelling_the_stay_withdraws_a_pending_approval(world: World) -> None:
+    approval_id = await _proposed(world)
+    world.publish(("b", date(2026, 12, 10), 2))  # the stay is gone (a non-empty feed, so it is applied)
+    await sync_feeds(world.deps, force=True)
+    await plan_tasks(world.deps)
+    await track_hires(world.deps)
+    async with world.deps.uow() as uow:
+        approval = await uow.approvals.get(approval_id)
+    assert approval is not None and approval.status is ApprovalStatus.EXPIRED
+    assert (await _hires(world))[0].status is HireStatus.CANCELLED
+    late = await decide_approval(_as(world), approval_id=approval_id, approve=True)
+    assert (late.status, late.hire_status) == ("expired", "cancelled")
+    assert world.market.requests == []
+
+
+async def test_an_approval_whose_task_was_cancelled_before_tracking_cannot_be_approved(world: World) -> None:
+    approval_id = await _proposed(world)
+    world.publish(("b", date(2026, 12, 10), 2))
+    await sync_feeds(world.deps, force=True)
+    await plan_tasks(world.deps)  # cancelled; tracking has not run yet
+    with pytest.raises(AlreadyDecided, match="no longer applies: the task is cancelled"):
+        await decide_approval(_as(world), approval_id=approval_id, approve=True)
+    assert world.market.requests == []
+
+
+async def test_a_cancelled_task_whose_booking_reply_was_lost_still_cancels_that_booking(world: World) -> None:
+    world.publish(("a", date(2026, 11, 26), 2))
+    world.market.lose_next_response = True
+    await run_pipeline(world.deps, force_sync=True)
+    [lost] = await _hires(world)
+    assert lost.status is HireStatus.REQUESTED and len(world.market.bookings) == 1  # made, but we never heard
+    world.publish(("b", date(2026, 12, 10), 2))  # stay "a" is cancelled
+    await sync_feeds(world.deps, force=True)
+    await plan_tasks(world.deps)
+    assert (await track_hires(world.deps)).cancelled == 1
+    async with world.deps.uow() as uow:
+        hire = await uow.hires.get(lost.id)
+    assert hire is not None and hire.status is HireStatus.CANCELLED
+    assert world.market.bookings[world.market.by_key[lost.idempotency_key]].status == "cancelled"
+
+
+async def test_two_hiring_runs_at_once_book_each_task_once(world: World) -> None:
+    world.publish(("a", date(2026, 11, 26), 2), ("b", date(2026, 12, 1), 2), ("c", date(2026, 12, 5), 2))
+    await sync_feeds(world.deps, force=True)
+    await plan_tasks(world.deps)
+    first, second = await asyncio.gather(hire_tasks(world.deps), hire_tasks(world.deps))
+    assert first.booked + second.booked == 3
+    hires = await _hires(world)
+    assert len({h.task_id for h in hires}) == len(hires) == 3
+    assert len(world.market.bookings) == 3

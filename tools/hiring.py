@@ -1,0 +1,358 @@
+"""Hiring use cases shared by the pipeline and the tools: send a booking, send the access details,
+decide an approval.
+
+Money rules (`rentahuman-api.md` §9): a hire above the property's auto-approve limit is only ever
+sent after a person pressed Approve (`decide_approval`, refused to the agent and the scheduler);
+the caps are checked again at that moment, since spending may have grown while it waited.
+Door codes and the address never go into public task text (`booking_request`); they go to the
+hired worker in a private conversation once the worker has confirmed (`send_access`).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+from pydantic import BaseModel
+
+from domain.approvals import Approval, ApprovalStatus
+from domain.errors import (
+    AlreadyDecided,
+    MarketplaceError,
+    MarketplaceUnavailable,
+    NotFound,
+    PermissionDenied,
+)
+from domain.events import EventKind
+from domain.hires import Hire, HireStatus
+from domain.hiring import MAX_ATTEMPTS, can_still_hire, check_caps, committed_spend, month_start, task_hours
+from domain.hosts import Channel, Role
+from domain.ports import BookingRequest, BookingState, PrivateMessage, UnitOfWork
+from domain.properties import Property
+from domain.tasks import Task, TaskKind, TaskStatus
+from tools.context import AppDeps, ToolContext, audit, record_event
+
+
+class Sent(enum.StrEnum):
+    BOOKED = "booked"  # the marketplace holds the booking
+    RETRY = "retry"  # the marketplace could not be reached: the hire stays `requested`, same key next run
+    REFUSED = "refused"  # the marketplace refused: the hire failed; the task goes back to hiring or to the host
+    GONE = "gone"  # the hire or its task is no longer there to send
+
+
+@dataclass(frozen=True, slots=True)
+class SendResult:
+    outcome: Sent
+    detail: str = ""
+
+
+def describe(task: Task) -> str:
+    return "Turnover clean" if task.kind is TaskKind.CLEAN else task.kind.value.replace("_", " ").capitalize()
+
+
+def booking_request(hire: Hire, task: Task, prop: Property) -> BookingRequest:
+    """Public task text: the city and the window only. Never the address or access notes."""
+    local_start = task.window_start.astimezone(prop.zone)
+    local_end = task.deadline.astimezone(prop.zone)
+    hours = round((task.deadline - task.window_start).total_seconds() / 3600, 1)
+    what = describe(task)
+    description = (
+        f"{what} for a short-term rental in {prop.city} ({prop.bedrooms} bedroom(s), {prop.bathrooms} bathroom(s)). "
+        f"Window: {local_start:%Y-%m-%d %H:%M} to {local_end:%Y-%m-%d %H:%M} ({prop.timezone}), {hours} h available."
+        + (" Same-day turnover: the next guests arrive at the end of the window." if task.same_day_turnover else "")
+        + " Please send photos of every room when you finish."
+        + " Access details are sent privately once the booking is confirmed."
+    )
+    return BookingRequest(
+        worker_id=hire.worker_id,
+        title=f"{what} in {prop.city}",
+        description=description,
+        start=task.window_start,
+        estimated_hours=min(max(task_hours(task, prop), 0.5), 168.0),  # the marketplace accepts 0.5 to 168
+        idempotency_key=hire.idempotency_key,
+    )
+
+
+async def send_booking(deps: AppDeps, hire_id: str) -> SendResult:
+    """Send a `requested` hire to the marketplace (again, with its stored key) and record the answer."""
+    async with deps.uow() as uow:
+        hire = await uow.hires.get(hire_id)
+        task = await uow.tasks.get(hire.task_id) if hire else None
+        prop = await uow.properties.get(task.property_id) if task else None
+    if hire is None or task is None or prop is None or hire.status is not HireStatus.REQUESTED:
+        return SendResult(Sent.GONE)
+    try:
+        state = await deps.marketplace.create_booking(booking_request(hire, task, prop))
+    except MarketplaceUnavailable as exc:
+        return SendResult(Sent.RETRY, f"{exc} (will retry with the same key)")
+    except MarketplaceError as exc:
+        await _refused(deps, hire.id, str(exc))
+        return SendResult(Sent.REFUSED, str(exc))
+    await _booked(deps, hire.id, state)
+    if state.status == "confirmed":
+        await send_access(deps, hire.id)
+    return SendResult(Sent.BOOKED)
+
+
+async def _booked(deps: AppDeps, hire_id: str, state: BookingState) -> None:
+    now = deps.clock.now()
+    async with deps.uow() as uow:
+        hire = await uow.hires.get(hire_id)
+        task = await uow.tasks.get(hire.task_id) if hire else None
+        prop = await uow.properties.get(task.property_id) if task else None
+        if hire is None or task is None or prop is None or hire.status is not HireStatus.REQUESTED:
+            return
+        hire.booking_id = state.booking_id
+        hire.transition(HireStatus.CONFIRMED if state.status == "confirmed" else HireStatus.BOOKED, now)
+        await uow.hires.update(hire)
+        if task.status is TaskStatus.HIRING:
+            task.transition(TaskStatus.BOOKED, now, f"booked {hire.worker_name}")
+            await uow.tasks.update(task)
+        local = task.window_start.astimezone(prop.zone)
+        where = " (sandbox)" if hire.sandbox else ""
+        message = (
+            f"Booked{where} {hire.worker_name} for {task.kind.value} at {prop.name}, "
+            f"{local:%a %d %b %H:%M}, {hire.price}."
+        )
+        await record_event(deps, uow, EventKind.HIRE_BOOKED, prop, hire.id, message)
+        await uow.commit()
+
+
+async def _refused(deps: AppDeps, hire_id: str, error: str) -> None:
+    """The marketplace said no to this worker: try the next one, or ask the host after MAX_ATTEMPTS."""
+    now = deps.clock.now()
+    async with deps.uow() as uow:
+        hire = await uow.hires.get(hire_id)
+        task = await uow.tasks.get(hire.task_id) if hire else None
+        prop = await uow.properties.get(task.property_id) if task else None
+        if hire is None or task is None or prop is None or hire.status is not HireStatus.REQUESTED:
+            return
+        hire.transition(HireStatus.FAILED, now, error)
+        await uow.hires.update(hire)
+        await rehire_or_ask(deps, uow, task, prop, hire.attempt, f"the marketplace refused {hire.worker_name}: {error}")
+        await uow.commit()
+
+
+async def rehire_or_ask(deps: AppDeps, uow: UnitOfWork, task: Task, prop: Property, attempts: int, why: str) -> None:
+    """After a hire ended without the work: back to hiring (the next candidate) if there is still time
+    and attempts left, else the host is asked. Either way the task never stays in limbo."""
+    if task.status is TaskStatus.CANCELLED or not task.is_open:
+        return
+    now = deps.clock.now()
+    if attempts < MAX_ATTEMPTS and can_still_hire(task.deadline, task_hours(task, prop), now):
+        if task.status is not TaskStatus.HIRING:
+            task.transition(TaskStatus.HIRING, now, why)
+        else:
+            task.status_reason, task.updated_at = why, now
+        await uow.tasks.update(task)
+        return
+    reason = why + (f"; {attempts} workers tried" if attempts >= MAX_ATTEMPTS else "; too late to find someone else")
+    await mark_needs_host(deps, uow, task, prop, reason)
+
+
+async def mark_needs_host(deps: AppDeps, uow: UnitOfWork, task: Task, prop: Property, reason: str) -> None:
+    if task.status is not TaskStatus.NEEDS_HOST:
+        task.transition(TaskStatus.NEEDS_HOST, deps.clock.now(), reason)
+    else:
+        task.status_reason = reason
+    await uow.tasks.update(task)
+    local = task.window_start.astimezone(prop.zone)
+    message = f"Needs you: {task.kind.value} at {prop.name}, {local:%a %d %b %H:%M}: {reason}."
+    await record_event(deps, uow, EventKind.TASK_NEEDS_HOST, prop, task.id, message)
+
+
+def access_text(task: Task, prop: Property) -> str:
+    local = task.window_start.astimezone(prop.zone)
+    lines = [f"Thanks for taking the {describe(task).lower()} at {prop.name} on {local:%a %d %b, %H:%M}."]
+    if prop.address:
+        lines.append(f"Address: {prop.address}")
+    if prop.access_notes:
+        lines.append(f"Access: {prop.access_notes}")
+    lines.append("Please keep these details private.")
+    return "\n".join(lines)
+
+
+async def send_access(deps: AppDeps, hire_id: str) -> bool:
+    """Send the address and access notes to a confirmed worker, once; True when sent now.
+
+    Nothing is sent when the property has neither. A failure leaves `access_sent_at` empty, so the
+    next tracking pass tries again with the same key. The text itself is never logged or put in an event.
+    """
+    async with deps.uow() as uow:
+        hire = await uow.hires.get(hire_id)
+        task = await uow.tasks.get(hire.task_id) if hire else None
+        prop = await uow.properties.get(task.property_id) if task else None
+    if hire is None or task is None or prop is None or hire.access_sent_at is not None:
+        return False
+    if hire.status not in (HireStatus.CONFIRMED, HireStatus.IN_PROGRESS) or not (prop.address or prop.access_notes):
+        return False
+    message = PrivateMessage(
+        worker_id=hire.worker_id,
+        subject=f"Access for {prop.name}",
+        text=access_text(task, prop),
+        idempotency_key=f"{hire.idempotency_key}-access",
+    )
+    conversation_id = await deps.marketplace.send_private_message(message)
+    async with deps.uow() as uow:
+        stored = await uow.hires.get(hire_id)
+        if stored is None or stored.access_sent_at is not None:
+            return False
+        stored.conversation_id, stored.access_sent_at = conversation_id, deps.clock.now()
+        await uow.hires.update(stored)
+        text = f"Access details for {prop.name} sent privately to {stored.worker_name}."
+        await record_event(deps, uow, EventKind.HIRE_ACCESS_SENT, prop, stored.id, text)
+        await uow.commit()
+    return True
+
+
+# --- approvals -------------------------------------------------------------------------------
+
+
+class ApprovalOut(BaseModel):
+    id: str
+    property_id: str
+    task_id: str
+    worker: str
+    amount: str
+    reason: str
+    status: str
+    expires_at: datetime
+    task_status: str = ""
+    hire_status: str = ""
+    message: str = ""
+
+
+def _approval_out(approval: Approval, hire: Hire | None, task: Task | None, message: str = "") -> ApprovalOut:
+    return ApprovalOut(
+        id=approval.id, property_id=approval.property_id, task_id=approval.task_id,
+        worker=hire.worker_name if hire else "", amount=str(approval.amount), reason=approval.reason,
+        status=approval.status.value, expires_at=approval.expires_at,
+        task_status=task.status.value if task else "", hire_status=hire.status.value if hire else "", message=message,
+    )  # fmt: skip
+
+
+async def list_approvals(ctx: ToolContext) -> list[ApprovalOut]:
+    """Spending waiting for a decision: who, for what, how much, and until when."""
+    async with ctx.deps.uow() as uow:
+        open_ = await uow.approvals.list_open(ctx.actor.host_id)
+        now = ctx.deps.clock.now()
+        out = []
+        for approval in open_:
+            if approval.expires_at <= now:
+                continue
+            out.append(
+                _approval_out(approval, await uow.hires.get(approval.hire_id), await uow.tasks.get(approval.task_id))
+            )
+    return out
+
+
+async def decide_approval(ctx: ToolContext, *, approval_id: str, approve: bool, note: str = "") -> ApprovalOut:
+    """Approve or decline a proposed hire. For people only: the agent may propose spending, never approve it.
+
+    Approving re-checks the budgets and caps, then books the worker at once. Declining hands the
+    task to the host. Deciding twice changes nothing and reports the first decision.
+
+    Args:
+        approval_id: the approval to decide.
+        approve: true to book the worker, false to decline.
+        note: why, for the audit log.
+    """
+    actor = ctx.actor
+    if actor.channel in (Channel.AGENT, Channel.SCHEDULER):
+        raise PermissionDenied("Only a person can approve or decline spending.")
+    actor.require(Role.OWNER, Role.APPROVER)
+    deps, now = ctx.deps, ctx.deps.clock.now()
+    async with deps.uow() as uow:
+        approval = await uow.approvals.get(approval_id)
+        if approval is None or approval.host_id != actor.host_id:
+            raise NotFound("approval", approval_id)
+        hire = await uow.hires.get(approval.hire_id)
+        task = await uow.tasks.get(approval.task_id)
+        prop = await uow.properties.get(approval.property_id)
+        host = await uow.hosts.get(approval.host_id)
+        if hire is None or task is None or prop is None or host is None:
+            raise NotFound("approval", approval_id)
+        if approval.status is ApprovalStatus.OPEN and (
+            task.status is not TaskStatus.AWAITING_APPROVAL or hire.status is not HireStatus.PROPOSED
+        ):
+            approval.withdraw(now)  # the task was cancelled or moved on while the card waited
+            await uow.approvals.update(approval)
+            await uow.commit()
+            raise AlreadyDecided(f"This approval no longer applies: the task is {task.status.value}.")
+        if approve and approval.status is ApprovalStatus.OPEN and now < approval.expires_at:
+            since = month_start(now, host.timezone)
+            spent = await uow.hires.list_for_host(prop.host_id, since=since)
+            check_caps(
+                hire.price, task_budget=task.budget, widened=True,  # an approver may accept the widened price
+                property_spent=committed_spend(spent, since=since, property_id=prop.id),
+                property_budget=prop.policy.monthly_budget,
+                host_spent=committed_spend(spent, since=since), host_cap=host.monthly_cap,
+            )  # fmt: skip
+        try:
+            fresh = approval.decide(actor, approve, now)
+        except AlreadyDecided:
+            await _close_expired(deps, uow, approval, hire, task, prop)
+            await uow.commit()
+            raise
+        if not fresh:
+            return _approval_out(approval, hire, task, f"Already {approval.status.value}.")
+        who = f"{actor.member_id} via {actor.channel.value}"
+        if approve:
+            hire.transition(HireStatus.REQUESTED, now, f"approved by {who}")
+            task.transition(TaskStatus.HIRING, now, f"approved by {who}")
+            await uow.tasks.update(task)
+            text = f"Approved by {who}: {hire.worker_name} for {task.kind.value} at {prop.name}, {hire.price}."
+        else:
+            hire.transition(HireStatus.CANCELLED, now, f"declined by {who}")
+            text = f"Declined by {who}: {hire.worker_name} for {task.kind.value} at {prop.name}, {hire.price}."
+            await mark_needs_host(deps, uow, task, prop, f"the approver declined {hire.worker_name} at {hire.price}")
+        await uow.hires.update(hire)
+        await uow.approvals.update(approval)
+        await record_event(deps, uow, EventKind.APPROVAL_DECIDED, prop, approval.id, text)
+        await audit(uow, ctx, "decide_approval", {"approval_id": approval_id, "approve": approve, "note": note}, text)
+        await uow.commit()
+    message = text
+    if approve:
+        sent = await send_booking(deps, hire.id)
+        message += {
+            Sent.BOOKED: " Booked.",
+            Sent.RETRY: " The marketplace is not answering; the booking will be retried shortly.",
+            Sent.REFUSED: f" The marketplace refused it: {sent.detail}",
+            Sent.GONE: "",
+        }[sent.outcome]
+    async with deps.uow() as uow:
+        hire_now, task_now = await uow.hires.get(hire.id), await uow.tasks.get(task.id)
+    return _approval_out(approval, hire_now, task_now, message)
+
+
+async def _close_expired(
+    deps: AppDeps, uow: UnitOfWork, approval: Approval, hire: Hire, task: Task, prop: Property
+) -> None:
+    """An approval that ran out: its hire is dropped and the host takes over the task."""
+    await uow.approvals.update(approval)
+    if hire.status is HireStatus.PROPOSED:
+        hire.transition(HireStatus.CANCELLED, deps.clock.now(), "approval expired")
+        await uow.hires.update(hire)
+    if task.status is TaskStatus.AWAITING_APPROVAL:
+        await mark_needs_host(deps, uow, task, prop, f"nobody decided on {hire.worker_name} at {hire.price} in time")
+
+
+async def expire_approvals(deps: AppDeps) -> int:
+    """Close every open approval past its expiry (pipeline step); the host is told about each task."""
+    now, closed = deps.clock.now(), 0
+    async with deps.uow() as uow:
+        for host in await uow.hosts.list():
+            for approval in await uow.approvals.list_open(host.id):
+                if not approval.expire(now):
+                    continue
+                hire = await uow.hires.get(approval.hire_id)
+                task = await uow.tasks.get(approval.task_id)
+                prop = await uow.properties.get(approval.property_id)
+                if hire is None or task is None or prop is None:
+                    await uow.approvals.update(approval)
+                else:
+                    await _close_expired(deps, uow, approval, hire, task, prop)
+                closed += 1
+        await uow.commit()
+    return closed
