@@ -104,7 +104,9 @@ def a_hire(**kw: Any) -> Hire:
         worker_name="Rui", price=Decimal("88.80"), idempotency_key="hire-task_1-2", created_at=at(10),
         status=HireStatus.COMPLETED, booking_id="bk1", escrow_id="esc1", bounty_id="bty1", sandbox=True,
         history=[StatusChange(at(10.5), HireStatus.BOOKED, "pending"), StatusChange(at(11), HireStatus.COMPLETED)],
-        completed_on_time=False, final_cost=Decimal("90.00"),
+        completed_on_time=False, final_cost=Decimal("90.00"), completed_at=at(13.5),
+        evidence=("https://evidence.example/1.jpg", "All rooms done"), no_show=False, conversation_id="conv_1",
+        access_sent_at=at(10.75),
     )  # fmt: skip
     return Hire(**(defaults | kw))
 

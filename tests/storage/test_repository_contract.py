@@ -90,7 +90,18 @@ CHANGED: dict[str, Any] = {
         updated_at=None,
         deadline=datetime(2026, 7, 14, 18, 0, tzinfo=UTC),
     ),
-    "hire": a_hire(status=HireStatus.CANCELLED, history=[], booking_id=None, completed_on_time=None, final_cost=None),
+    "hire": a_hire(
+        status=HireStatus.CANCELLED,
+        history=[],
+        booking_id=None,
+        completed_on_time=None,
+        final_cost=None,
+        completed_at=None,
+        evidence=(),
+        no_show=True,
+        conversation_id=None,
+        access_sent_at=None,
+    ),  # fmt: skip
     "approval": an_approval(status=ApprovalStatus.OPEN, decided_by=None, decided_at=None),
     "event": an_event(notified_at=None, payload={}, property_id=None),
 }
@@ -567,6 +578,18 @@ async def test_hires_list_by_creation_and_since_includes_that_instant(uow_factor
         since = at(1).astimezone(UTC)
         assert [h.id for h in await uow.hires.list_for_host("host_1", since=since)] == ["h_b", "h_a", "h_c"]
         assert (await uow.hires.get_by_idempotency_key("h_b")) is not None
+
+
+async def test_hires_by_status_oldest_first_across_hosts(uow_factory: UnitOfWorkFactory) -> None:
+    async with uow_factory() as uow:
+        await seed(uow, task=True)
+        specs = [("h_b", HireStatus.BOOKED, 2), ("h_c", HireStatus.CONFIRMED, 1), ("h_x", HireStatus.COMPLETED, 0)]
+        for hire_id, status, hours in specs:
+            await uow.hires.add(a_hire(id=hire_id, idempotency_key=hire_id, status=status, created_at=at(hours)))
+        await uow.hires.add(a_hire(id="h_o", host_id="host_2", idempotency_key="o", status=HireStatus.BOOKED))
+        wanted = (HireStatus.BOOKED, HireStatus.CONFIRMED)
+        assert [h.id for h in await uow.hires.list_by_status(wanted)] == ["h_c", "h_b", "h_o"]
+        assert await uow.hires.list_by_status((HireStatus.IN_PROGRESS,)) == []
 
 
 async def test_open_approvals_of_a_host_oldest_first(uow_factory: UnitOfWorkFactory) -> None:
