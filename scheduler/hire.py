@@ -163,7 +163,8 @@ async def _commit_to(run: _Run, task_id: str, prop: Property, best: Candidate, *
             if any(h.is_live or h.status is HireStatus.PROPOSED for h in hires):
                 return  # another run got here first
             since = month_start(now, host.timezone)
-            spent = await uow.hires.list_for_host(prop.host_id, since=since)
+            capped = prop.policy.monthly_budget is not None or host.monthly_cap is not None
+            spent = await uow.hires.list_for_host(prop.host_id, since=since) if capped else []
             try:
                 check_caps(
                     best.price, task_budget=task.budget, widened=widened,

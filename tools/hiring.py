@@ -11,6 +11,7 @@ hired worker in a private conversation once the worker has confirmed (`send_acce
 from __future__ import annotations
 
 import enum
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -66,12 +67,21 @@ def booking_request(hire: Hire, task: Task, prop: Property) -> BookingRequest:
     )
     return BookingRequest(
         worker_id=hire.worker_id,
-        title=f"{what} in {prop.city}",
+        title=f"{what} in {prop.city} (ref {reference(hire)})",
         description=description,
         start=task.window_start,
         estimated_hours=min(max(task_hours(task, prop), 0.5), 168.0),  # the marketplace accepts 0.5 to 168
         idempotency_key=hire.idempotency_key,
     )
+
+
+def reference(hire: Hire) -> str:
+    """A short opaque reference per hire attempt, in the public title.
+
+    It keeps two bookings of one worker at the same time and place (two flats in one building)
+    apart when a create whose answer was lost is looked up again by human, start and title.
+    """
+    return hashlib.sha256(hire.idempotency_key.encode()).hexdigest()[:8]
 
 
 async def send_booking(deps: AppDeps, hire_id: str) -> SendResult:
