@@ -59,6 +59,7 @@ async def bootstrap(
             api_key=api_key or SANDBOX_API_KEY,
             agent_id=settings.rentahuman_agent_id,
             sandbox=api_key is None,
+            max_concurrency=max(16, 2 * settings.hire_concurrency),
         )
         deps = AppDeps(
             uow=SqlUnitOfWorkFactory(engine),

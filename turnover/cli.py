@@ -7,6 +7,7 @@ import asyncio
 import sys
 from collections.abc import Callable, Sequence
 
+from turnover.approvals_cli import register as register_approval_commands  # stdlib only at import
 from turnover.feeds_cli import register as register_feed_commands  # stdlib only at import
 
 Handler = Callable[[argparse.Namespace], int]
@@ -70,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.set_defaults(handler=_sandbox)
 
     register_feed_commands(commands)
+    register_approval_commands(commands)
     commands.add_parser("version", help="print the version").set_defaults(handler=_version)
     return parser
 

@@ -29,7 +29,9 @@ def test_help_lists_the_commands() -> None:
         assert command in result.stdout
 
 
-@pytest.mark.parametrize("command", [["demo"], ["db"], ["db", "upgrade"], ["sandbox"], ["version"]])
+@pytest.mark.parametrize(
+    "command", [["demo"], ["db"], ["db", "upgrade"], ["sandbox"], ["version"], ["approvals"], ["approve"], ["decline"]]
+)
 def test_every_command_has_help(command: list[str]) -> None:
     result = run(*command, "--help")
     assert result.returncode == 0 and "usage:" in result.stdout
