@@ -18,8 +18,8 @@ answer, 429 past the limit). One run measures, in this order:
 
 Reported: hires per second for each, their ratio (target at least 10x), the 429s each one met
 (target zero: concurrency never runs past the limit), and a duplicate check: every booking the
-sandbox holds belongs to exactly one of the engine's hires. The sandbox is reset between the two parts. Setting up the properties and
-tasks is not timed.
+sandbox holds belongs to exactly one of the engine's hires. The sandbox is reset between the two
+parts. Setting up the properties and tasks is not timed.
 """
 
 from __future__ import annotations

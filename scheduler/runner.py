@@ -15,9 +15,16 @@ log = logging.getLogger(__name__)
 
 
 async def run_forever(
-    deps: AppDeps, *, every_seconds: int, on_report: Callable[[PipelineReport], Awaitable[None]] | None = None
+    deps: AppDeps,
+    *,
+    every_seconds: int,
+    on_report: Callable[[PipelineReport], Awaitable[None]] | None = None,
+    before_pass: Callable[[], Awaitable[None]] | None = None,
 ) -> None:
-    """Tick the pipeline every `every_seconds` until cancelled. A pass never overlaps the next."""
+    """Tick the pipeline every `every_seconds` until cancelled. A pass never overlaps the next.
+
+    `before_pass` runs first on each tick (the demo moves the sandbox's clock along with ours).
+    """
     lock = asyncio.Lock()
 
     async def tick() -> None:
@@ -25,6 +32,8 @@ async def run_forever(
             return
         async with lock:
             try:
+                if before_pass is not None:
+                    await before_pass()
                 report = await run_pipeline(deps)
             except Exception:  # keep ticking: the next pass retries, idempotently
                 log.exception("pipeline pass failed")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 from typing import Any
 
@@ -73,6 +72,8 @@ async def _run(approval_id: str | None, *, approve: bool, note: str, as_json: bo
 
 
 def _print(payload: Any, as_json: bool) -> None:
+    import json
+
     if as_json:
         print(json.dumps(payload, ensure_ascii=False, indent=2))
         return

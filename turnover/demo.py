@@ -51,14 +51,18 @@ class DemoProperty:
     feeds: tuple[tuple[Platform, str], ...]
     restock_every_stays: int | None = None
     inspection_after_vacant_days: int | None = None
+    address: str = ""  # synthetic; private: only ever sent to a confirmed worker
+    access_notes: str = ""
 
 
 DEMO_PROPERTIES = (
     DemoProperty("Alfama loft", "Lisbon", "Europe/Lisbon", Decimal("90"), Decimal("120"),
                  ((Platform.AIRBNB, "/alfama/airbnb.ics"), (Platform.VRBO, "/alfama/vrbo.ics"),
-                  (Platform.BOOKING, "/alfama/booking.ics")), restock_every_stays=4),
+                  (Platform.BOOKING, "/alfama/booking.ics")), restock_every_stays=4,
+                 address="Rua dos Remédios 1, Lisboa (demo)", access_notes="Key box by the door, code 0000 (demo)"),
     DemoProperty("East Austin bungalow", "Austin", "America/Chicago", Decimal("110"), Decimal("60"),
-                 ((Platform.AIRBNB, "/austin/airbnb.ics"),), inspection_after_vacant_days=3),
+                 ((Platform.AIRBNB, "/austin/airbnb.ics"),), inspection_after_vacant_days=3,
+                 address="1 Demo St, Austin TX (demo)", access_notes="Smart lock, code sent per stay (demo)"),
 )  # fmt: skip
 
 
@@ -88,6 +92,7 @@ async def seed_properties(deps: AppDeps, feeds: FeedServer) -> ToolContext:
             cleaning_budget=demo.cleaning_budget, auto_approve_limit=demo.auto_approve_limit,
             restock_every_stays=demo.restock_every_stays,
             inspection_after_vacant_days=demo.inspection_after_vacant_days,
+            address=demo.address, access_notes=demo.access_notes,
         )  # fmt: skip
         for platform, path in demo.feeds:
             await add_feed(ctx, property_id=prop.id, url=feeds.url(path), platform=platform)
@@ -154,7 +159,13 @@ async def run_demo(*, once: bool, as_json: bool) -> int:
             if once:
                 return 0
             print(f"\nThe scheduler ticks every {settings.tick_seconds} s; Ctrl-C stops the demo.", file=out)
-            await run_forever(app.deps, every_seconds=settings.tick_seconds)
+            clock = app.deps.clock
+
+            async def follow_clock() -> None:  # the sandbox's workers move on the app's time
+                async with httpx.AsyncClient(timeout=5) as http:
+                    await http.post(f"{sandbox.base_url}/_sim/clock", json={"now": clock.now().isoformat()})
+
+            await run_forever(app.deps, every_seconds=settings.tick_seconds, before_pass=follow_clock)
     return 0
 
 

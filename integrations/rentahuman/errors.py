@@ -7,6 +7,7 @@ MarketplaceError (domain)
     ├── RentAHumanConflict           409: illegal transition, slot taken, idempotency key reused
     ├── RentAHumanValidationError    400 / 422: the request was refused as invalid
     ├── RentAHumanSchemaError        a success body we cannot read (a missing key, a wrong type)
+    ├── RentAHumanSignatureError     a webhook delivery with a missing or forged signature, or no event in it
     └── RentAHumanUnavailable        5xx, timeout, dropped connection; also MarketplaceUnavailable
         └── RentAHumanRateLimited    429; `.reset_at` says when to try again
 
@@ -16,7 +17,7 @@ under it for the same reason: nothing was refused, it is only too early.
 `maybe_processed` tells whether the server may have acted on the request (a timeout or a 5xx after
 the body was sent) so that a create must be reconciled before it is sent again.
 
-Messages name the method and path, never the API key.
+Messages name the method and path, never the API key, a webhook secret or message text.
 """
 
 from __future__ import annotations
@@ -53,6 +54,10 @@ class RentAHumanValidationError(RentAHumanError):
 
 class RentAHumanSchemaError(RentAHumanError):
     """A success response whose shape we do not understand; the message names the missing key."""
+
+
+class RentAHumanSignatureError(RentAHumanError):
+    """A webhook delivery we must ignore: unsigned, signed with another secret, altered, or unreadable."""
 
 
 class RentAHumanUnavailable(RentAHumanError, MarketplaceUnavailable):

@@ -2,15 +2,19 @@
 
 Each function reads the documented resource key (`payload["human"]`) and falls back to the top
 level, so it accepts a whole response or one item of a list. Every guessed ([G]) key lives in
-exactly one function here. Unknown fields stay in `raw`; a missing required key raises
+exactly one function. Unknown fields stay in `raw`; a missing required key raises
 `RentAHumanSchemaError` naming it (`booking.status`).
+
+This module holds humans, bookings, reviews, rate-limit headers and the shared field readers;
+`parse_hiring` holds escrow, rentals, bounties and applications; `parse_messaging` holds
+conversations, messages and webhooks.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -19,6 +23,7 @@ from domain.ports import BookingState
 from integrations.rentahuman.errors import RentAHumanSchemaError
 
 EPOCH_THRESHOLD = 10**9  # an X-RateLimit-Reset above this is epoch seconds, else a delay (§3)
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 Json = Mapping[str, Any]
 
@@ -93,25 +98,93 @@ def parse_human(payload: Json) -> Human:
         review_count=int(_float(data.get("reviewCount", 0), "human.reviewCount")),
         currency=str(data.get("currency") or "USD"),
         is_available=bool(data.get("isAvailable", True)),
+        timezone=str(data.get("timezone") or "UTC"),  # defaults to UTC [V]
+        availability=parse_availability(data.get("availability")),
     )
     availability = data.get("availability")
     return Human(
         worker=worker,
         country=country,
-        timezone=str(data.get("timezone") or "UTC"),
+        timezone=worker.timezone,
         availability=availability if isinstance(availability, Mapping) else {},
         raw=dict(data),
     )
 
 
+def parse_availability(value: object) -> tuple[tuple[int, time, time], ...]:
+    """The weekly `availability` object [V] as sorted (weekday 0=Monday, start, end) windows.
+
+    The inner format is [G] (Q11): `{"Monday": [{"start": "09:00", "end": "17:00"}]}`; a day may
+    also be written `"mon"` or `"MONDAY"`, a window `"09:00-17:00"`. An end of `24:00` is the end of
+    the day. Unreadable days or windows, and windows that end before they start (overnight), are
+    skipped rather than fatal: availability only ranks workers, it never decides a hire.
+    """
+    if not isinstance(value, Mapping):
+        return ()
+    windows: set[tuple[int, time, time]] = set()
+    for day, entries in value.items():
+        weekday = _weekday(day)
+        if weekday is None or not isinstance(entries, list):
+            continue
+        for entry in entries:
+            span = _window(entry)
+            if span is not None:
+                windows.add((weekday, *span))
+    return tuple(sorted(windows))
+
+
+def _weekday(day: object) -> int | None:
+    name = str(day).strip().lower()
+    for number, full in enumerate(WEEKDAYS):
+        if len(name) >= 3 and full.startswith(name):
+            return number
+    return None
+
+
+def _window(entry: object) -> tuple[time, time] | None:
+    if isinstance(entry, Mapping):
+        start, end = entry.get("start"), entry.get("end")
+    elif isinstance(entry, str) and "-" in entry:
+        start, _, end = entry.partition("-")
+    else:
+        return None
+    first, last = _clock_time(start), _clock_time(end)
+    if first is None or last is None or last <= first:
+        return None
+    return first, last
+
+
+def _clock_time(value: object) -> time | None:
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if text in ("24:00", "24:00:00"):
+        return time.max
+    try:
+        return time.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 def parse_booking(payload: Json) -> Booking:
+    """A booking [V]. `evidence` and `updatedAt` are [G] (the sandbox's, modelled on escrow §5.6).
+
+    `state.updated_at` is `updatedAt`; a booking without it that says `completedAt` and is
+    `completed` takes that instead (its last change was its completion). Unreadable, it is None.
+    """
     data = _resource(payload, "booking")
     total = data.get("totalAmount")
+    status = _text(data, "status", "booking")
+    updated = _lenient_time(data.get("updatedAt"))
+    if updated is None and status == "completed":
+        updated = _lenient_time(data.get("completedAt"))
     state = BookingState(
         booking_id=_text(data, "id", "booking"),
         worker_id=_text(data, "humanId", "booking"),
-        status=_text(data, "status", "booking"),
+        status=status,
         total=None if total is None else _decimal(data, "totalAmount", "booking"),
+        evidence=parse_evidence(data.get("evidence")),
+        updated_at=updated,
     )
     return Booking(
         state=state,
@@ -157,6 +230,21 @@ def parse_rate_limit(headers: Mapping[str, str], *, now: float) -> RateLimit:
     )
 
 
+def parse_evidence(value: object) -> tuple[str, ...]:
+    """Delivery evidence `[{type, url | text}]` [G]: each item's `url`, else its `text`; others skipped."""
+    if not isinstance(value, list):
+        return ()
+    found: list[str] = []
+    for item in value:
+        if isinstance(item, str) and item:
+            found.append(item)
+        elif isinstance(item, Mapping):
+            kept = item.get("url") or item.get("text")
+            if isinstance(kept, str) and kept:
+                found.append(kept)
+    return tuple(found)
+
+
 def items_of(payload: Json, key: str) -> list[Json]:
     """The list under `key` (`humans`, `bookings`, `reviews`); a missing or non-list key is a schema error."""
     items = payload.get(key)
@@ -186,6 +274,14 @@ def parse_time(value: object, name: str) -> datetime | None:
     except ValueError as exc:
         raise RentAHumanSchemaError(f"RentAHuman {name} is not an ISO 8601 instant: {value!r}") from exc
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def _lenient_time(value: object) -> datetime | None:
+    """A timestamp we only display or compare: unreadable counts as absent."""
+    try:
+        return parse_time(value, "time")
+    except RentAHumanSchemaError:
+        return None
 
 
 def _resource(payload: Json, key: str) -> Json:

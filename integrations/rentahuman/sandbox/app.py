@@ -2,29 +2,43 @@
 
     app = create_sandbox_app(seed=7, now=datetime(2026, 11, 25, 9, tzinfo=UTC))
 
-It speaks the real API's paths under `/api` (`routes`), with the §3 envelope on every answer, errors
+It speaks the real API's paths under `/api` (`routes*`), with the §3 envelope on every answer, errors
 included (unknown routes, bad query parameters), and the three `X-RateLimit-*` headers on every
-response. Tests and the demo drive it through `/_sim` (`sim`). State lives in memory (`state`).
+response. `edge.Edge`, a pure-ASGI layer, runs worker timers, rate limits, faults and the request
+log in front of every route. Tests and the demo drive it through `/_sim` (`sim`, `sim_actions`).
+State lives in memory (`state`); `app.state.runtime` owns background work (webhook deliveries).
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from integrations.rentahuman.sandbox import routes, sim
-from integrations.rentahuman.sandbox.deps import api_key_of
-from integrations.rentahuman.sandbox.limits import request_kind
+from integrations.rentahuman.sandbox import (
+    routes,
+    routes_bounties,
+    routes_conversations,
+    routes_escrow,
+    routes_webhooks,
+    sim,
+    sim_actions,
+)
+from integrations.rentahuman.sandbox.edge import Edge
 from integrations.rentahuman.sandbox.models import SandboxError, describe_request_errors
+from integrations.rentahuman.sandbox.runtime import Runtime
 from integrations.rentahuman.sandbox.state import SandboxState
+from integrations.rentahuman.sandbox.webhooks import Deliverer
 
-HTTP_CODES = {400: "validation", 401: "unauthorized", 403: "forbidden", 404: "not_found", 409: "conflict"}
+HTTP_CODES = {400: "validation", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+              409: "conflict"}  # fmt: skip
+ROUTERS = (
+    routes.router, routes_escrow.router, routes_bounties.router, routes_conversations.router,
+    routes_webhooks.router, sim.router, sim_actions.router,
+)  # fmt: skip
 
 
 def create_sandbox_app(*, seed: int = 7, now: datetime | None = None) -> FastAPI:
@@ -33,30 +47,16 @@ def create_sandbox_app(*, seed: int = 7, now: datetime | None = None) -> FastAPI
         raise ValueError("the sandbox clock needs a timezone-aware instant")
     start = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     app = FastAPI(title="RentAHuman sandbox", docs_url=None, redoc_url=None, openapi_url=None)
-    app.state.sandbox = SandboxState(initial_now=start, seed=seed)
-    app.state.default_seed = seed
-    app.include_router(routes.router)
-    app.include_router(sim.router)
+    state = SandboxState(initial_now=start, seed=seed)
+    runtime = Runtime()
+    app.state.sandbox, app.state.runtime, app.state.default_seed = state, runtime, seed
+    app.state.deliverer = Deliverer(state, runtime)
+    for router in ROUTERS:
+        app.include_router(router)
     for kind in (SandboxError, RequestValidationError, HTTPException, Exception):
         app.add_exception_handler(kind, _error_answer)
-    app.middleware("http")(_timers_and_limits)
+    app.add_middleware(Edge)
     return app
-
-
-async def _timers_and_limits(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-    """Run due timers first, then count the request and stamp the rate-limit headers on the answer."""
-    state: SandboxState = request.app.state.sandbox
-    state.run_timers()
-    key = api_key_of(request)
-    counted = request.url.path.startswith("/api/")
-    caller = key or f"ip:{request.client.host if request.client else 'unknown'}"
-    verdict = state.limiter.hit(caller, request_kind(request.method, key is not None), time.time(), count=counted)
-    if counted and verdict.exceeded and state.config.rate_limits:
-        response: Response = _envelope(SandboxError(429, "rate_limited", "Rate limit exceeded"))
-    else:
-        response = await call_next(request)
-    response.headers.update(verdict.headers())
-    return response
 
 
 def _envelope(error: SandboxError) -> JSONResponse:

@@ -141,3 +141,13 @@ def default_reviews(rng: random.Random, humans: list[dict[str, Any]], now: datet
                 }
             )
     return reviews
+
+
+def complete_human(rng: random.Random, given: dict[str, Any]) -> dict[str, Any]:
+    """A human added through `/_sim/seed`: what was given, over §5.1 defaults (a fresh id if none)."""
+    defaults: dict[str, Any] = {
+        "id": new_id(rng), "name": "Sim Human", "headline": "", "bio": "", "skills": [], "expertise": [],
+        "hourlyRate": 25, "currency": "USD", "location": {}, "timezone": "UTC", "availability": {},
+        "rating": 0, "reviewCount": 0, "isAvailable": True, "isVerified": False, "isFeatured": False,
+    }  # fmt: skip
+    return defaults | given

@@ -1,6 +1,7 @@
-"""Request bodies the sandbox accepts, and the error envelope it answers with (`rentahuman-api.md` §3, §10).
+"""`/api` request bodies the sandbox accepts, and the error envelope it answers with (`rentahuman-api.md` §3-§5, §10).
 
-Bodies are validated with pydantic in strict mode, by their camelCase names; a refusal is a 400
+The `/_sim` bodies live in `sim_models`. Bodies are validated with pydantic in strict mode, by their
+camelCase names; a refusal is a 400
 `{"success": false, "error": "taskTitle: String should have at least 3 characters", "code": "validation"}`.
 """
 
@@ -14,6 +15,22 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 M = TypeVar("M", bound=BaseModel)
 BookingStatus = Literal["pending", "confirmed", "in_progress", "completed", "cancelled"]
+AgentType = Literal["clawdbot", "moltbot", "openclaw", "other"]
+EvidenceType = Literal["photo", "video", "link", "text"]
+MessageType = Literal["text", "task_request", "payment_offer"]
+Category = Literal[
+    "physical-tasks", "meetings", "errands", "research", "documentation", "food-tasting", "pet-care",
+    "home-services", "transportation", "other",
+]  # fmt: skip
+EVENT_TYPES = (
+    "booking.created", "booking.status_changed", "application.received", "application.withdrawn",
+    "message.received", "escrow.status_changed", "bounty.status_changed",
+)  # fmt: skip
+
+
+def idempotency_key_field() -> Any:
+    """The optional body `idempotencyKey` every create accepts (§3, §10)."""
+    return Field(default=None, alias="idempotencyKey", min_length=1, max_length=255)
 
 
 class SandboxError(Exception):
@@ -61,14 +78,14 @@ class CreateBooking(_Body):
 
     human_id: str = Field(alias="humanId", min_length=1)
     agent_id: str = Field(alias="agentId", min_length=1)
-    agent_type: Literal["clawdbot", "moltbot", "openclaw", "other"] = Field(alias="agentType")
+    agent_type: AgentType = Field(alias="agentType")
     agent_name: str | None = Field(default=None, alias="agentName")
     task_title: str = Field(alias="taskTitle", min_length=3, max_length=200)
     task_description: str = Field(alias="taskDescription", min_length=1)
     start_time: datetime = Field(alias="startTime")
     estimated_hours: float = Field(alias="estimatedHours", ge=0.5, le=168)
     task_category: str | None = Field(default=None, alias="taskCategory")
-    idempotency_key: str | None = Field(default=None, alias="idempotencyKey", min_length=1, max_length=255)
+    idempotency_key: str | None = idempotency_key_field()
 
     @field_validator("start_time", mode="before")
     @classmethod
@@ -89,43 +106,149 @@ class UpdateBooking(_Body):
         return self
 
 
-class SimReset(_Body):
-    seed: int | None = None
-    fixtures: Literal["default", "empty"] = "default"
+class RentHuman(_Body):
+    """`POST /escrow/agent-checkout` (MCP `rent_human`): pay one chosen human through escrow [V] (MCP14)."""
+
+    human_id: str = Field(alias="humanId", min_length=1)
+    task_title: str = Field(alias="taskTitle", min_length=5, max_length=200)
+    task_description: str = Field(alias="taskDescription", min_length=10)
+    price: float = Field(ge=1, le=10_000)
+    estimated_hours: float = Field(default=1, alias="estimatedHours", ge=0.5, le=168)
+    idempotency_key: str | None = idempotency_key_field()
 
 
-class SimClock(_Body):
-    now: datetime | None = None
-    advance_seconds: float | None = Field(default=None, alias="advanceSeconds", ge=0)
+class PersonalBounty(RentHuman):
+    """`POST /escrow/personal-bounty`: `rent_human` plus criteria, evidence types and a deadline [C]."""
 
-    @field_validator("now", mode="before")
+    completion_criteria: str | None = Field(default=None, alias="completionCriteria")
+    evidence_types: list[EvidenceType] = Field(default_factory=list, alias="evidenceTypes")
+    deadline: datetime | None = None
+
+    @field_validator("deadline", mode="before")
+    @classmethod
+    def _iso(cls, value: object) -> datetime | None:
+        return None if value is None else iso_instant(value)
+
+
+class CreateBounty(_Body):
+    """`POST /bounties` with the §5.4 limits; `dryRun` previews, `idempotencyKey` dedupes [V]."""
+
+    title: str = Field(min_length=5, max_length=200)
+    description: str = Field(min_length=20, max_length=5000)
+    price: float = Field(ge=1, le=1_000_000)
+    price_type: Literal["fixed", "hourly"] = Field(default="fixed", alias="priceType")
+    currency: Literal["USD", "EUR", "ETH", "BTC", "USDC"] = "USD"
+    estimated_hours: float = Field(default=1, alias="estimatedHours", ge=0.5, le=168)
+    category: Category = "other"
+    skills_needed: list[str] = Field(default_factory=list, alias="skillsNeeded")
+    completion_criteria: str | None = Field(default=None, alias="completionCriteria")
+    evidence_types: list[EvidenceType] = Field(default_factory=list, alias="evidenceTypes")
+    location: str | dict[str, Any] | None = None
+    deadline: datetime | None = None
+    spots_available: int = Field(default=1, alias="spotsAvailable", ge=1, le=500)
+    agent_type: AgentType | None = Field(default=None, alias="agentType")
+    agent_id: str | None = Field(default=None, alias="agentId")
+    requirements: str | list[str] | None = None
+    dry_run: bool = Field(default=False, alias="dryRun")
+    idempotency_key: str | None = idempotency_key_field()
+
+    @field_validator("deadline", mode="before")
+    @classmethod
+    def _iso(cls, value: object) -> datetime | None:
+        return None if value is None else iso_instant(value)
+
+
+class UpdateBounty(_Body):
+    """`PATCH /bounties/{id}`: a `status` (open, in_review, cancelled) or updatable fields [V]."""
+
+    status: Literal["open", "in_review", "cancelled"] | None = None
+    title: str | None = Field(default=None, min_length=5, max_length=200)
+    description: str | None = Field(default=None, min_length=20, max_length=5000)
+    price: float | None = Field(default=None, ge=1, le=1_000_000)
+    deadline: datetime | None = None
+    location: str | dict[str, Any] | None = None
+    skills_needed: list[str] | None = Field(default=None, alias="skillsNeeded")
+    completion_criteria: str | None = Field(default=None, alias="completionCriteria")
+
+    @field_validator("deadline", mode="before")
     @classmethod
     def _iso(cls, value: object) -> datetime | None:
         return None if value is None else iso_instant(value)
 
     @model_validator(mode="after")
-    def _one(self) -> SimClock:
-        if (self.now is None) == (self.advance_seconds is None):
-            raise ValueError("send exactly one of now or advanceSeconds")
+    def _something(self) -> UpdateBounty:
+        if not self.model_fields_set:
+            raise ValueError("send status or a field to update")
         return self
 
 
-class SimAdvance(_Body):
-    kind: Literal["booking"]  # escrow, bounty and application come with those flows
-    id: str
-    to: str
+class ApplicationAction(_Body):
+    """`PATCH`/`POST /bounties/{id}/applications/{appId}` [V] (CLI; LLMS says POST)."""
+
+    action: Literal["accept", "reject"]
+    response: str | None = None
+    idempotency_key: str | None = idempotency_key_field()
 
 
-class SimConfig(_Body):
-    idempotency: Literal["on", "off"] | None = None
-    rate_limits: bool | None = Field(default=None, alias="rateLimits")
+class StartConversation(_Body):
+    """`POST /conversations` (alias `/conversations/start`) [V] (CLI)."""
+
+    human_id: str = Field(alias="humanId", min_length=1)
+    subject: str = Field(min_length=1, max_length=200)
+    message: str = Field(min_length=1, max_length=10_000)
+    agent_type: AgentType = Field(alias="agentType")
+    agent_name: str | None = Field(default=None, alias="agentName")
+    agent_id: str | None = Field(default=None, alias="agentId")
+    message_type: MessageType = Field(default="text", alias="messageType")
+    metadata: dict[str, Any] | None = None
+    idempotency_key: str | None = idempotency_key_field()
 
 
-class WorkerScript(_Body):
-    """How a seeded human behaves, driven by the sim clock (`POST /_sim/humans/{id}/script`)."""
+class SendMessage(_Body):
+    """`POST /conversations/{id}/messages` [V] (CLI); its `senderType`/`senderId`/`senderName` are ignored."""
 
-    confirm: Literal["auto", "never"] = "auto"
-    confirm_after_seconds: float = Field(default=0, alias="confirmAfterSeconds", ge=0)
+    content: str = Field(min_length=1, max_length=10_000)
+    message_type: MessageType = Field(default="text", alias="messageType")
+    metadata: dict[str, Any] | None = None
+    idempotency_key: str | None = idempotency_key_field()
+
+
+def _webhook_url(value: str) -> str:
+    if not value.startswith(("http://", "https://")):
+        raise ValueError("must be an http(s) URL")
+    return value
+
+
+class CreateWebhookEndpoint(_Body):
+    """`POST /webhooks/endpoints` `{url, events}` [G] (3P catalog)."""
+
+    url: str
+    events: list[str] = Field(min_length=1)
+    idempotency_key: str | None = idempotency_key_field()
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        return _webhook_url(value)
+
+    @field_validator("events")
+    @classmethod
+    def _known(cls, events: list[str]) -> list[str]:
+        unknown = [e for e in events if e not in EVENT_TYPES and e != "*"]
+        if unknown:
+            raise ValueError(f"unknown event type(s) {', '.join(unknown)}; known: {', '.join(EVENT_TYPES)}")
+        return events
+
+
+class KeyWebhook(_Body):
+    """`PATCH /keys/{id}` `{webhookUrl}` [G] (AE): every event to one URL; null removes it."""
+
+    webhook_url: str | None = Field(alias="webhookUrl")
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        return None if value is None else _webhook_url(value)
 
 
 def parse_body(model: type[M], body: object) -> M:

@@ -1,22 +1,23 @@
-"""The sandbox's `/api` routes: the real paths, camelCase bodies and the §3 envelope.
+"""The sandbox's `/api` humans, reviews and bookings: the real paths, camelCase bodies and the §3 envelope.
 
-Humans and reviews are public; `/bookings` needs a `rah_` key (§10). Creates honour
-idempotency per API key and route (`idempotent`), so the bounty and escrow creates that come
-next reuse the same rule.
+Humans and reviews are public; `/bookings` needs a `rah_` key (§10). `POST /bookings` honours
+idempotency (`idempotency.idempotent`) and emits `booking.created`; `PATCH` moves the status
+(`booking.status_changed`) or records a payment. Escrows, bounties, conversations and webhooks have
+their own `routes_*` modules.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from integrations.rentahuman.sandbox.deps import DEFAULT_LIMIT, json_body, page, require_key, sandbox
-from integrations.rentahuman.sandbox.models import CreateBooking, UpdateBooking, invalid, parse_body
+from integrations.rentahuman.sandbox.hires import create_booking as new_booking
+from integrations.rentahuman.sandbox.hires import move_booking, record_payment
+from integrations.rentahuman.sandbox.idempotency import idempotent
+from integrations.rentahuman.sandbox.models import CreateBooking, UpdateBooking, parse_body
 
 router = APIRouter(prefix="/api")
 
@@ -82,11 +83,11 @@ async def list_bookings(
 
 
 @router.post("/bookings")
-async def create_booking(request: Request) -> Any:
+async def create_booking(request: Request) -> JSONResponse:
     state = sandbox(request)
 
-    def create(body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-        booking = state.create_booking(parse_body(CreateBooking, body))
+    def create(body: dict[str, Any], api_key: str) -> tuple[int, dict[str, Any]]:
+        booking = new_booking(state, parse_body(CreateBooking, body), api_key)
         message = PAYMENT_MESSAGE.format(amount=booking.total_amount, currency=booking.currency, id=booking.id)
         return 200, {"success": True, "booking": booking.to_json(), "message": message}
 
@@ -106,40 +107,7 @@ async def update_booking(request: Request, booking_id: str) -> dict[str, Any]:
     update = parse_body(UpdateBooking, await json_body(request))
     booking = state.booking(booking_id)
     if update.payment_tx_hash is not None:
-        state.record_payment(booking, update.payment_tx_hash)
+        record_payment(state, booking, update.payment_tx_hash)
     if update.status is not None:
-        state.move_booking(booking, update.status)
+        move_booking(state, booking, update.status)
     return {"success": True, "booking": booking.to_json(), "message": "Booking updated"}
-
-
-async def idempotent(
-    request: Request, route: str, create: Callable[[dict[str, Any]], tuple[int, dict[str, Any]]]
-) -> JSONResponse:
-    """Run a create once per (API key, route, idempotency key) and replay its answer afterwards (§10).
-
-    The key is the body's `idempotencyKey` or the `Idempotency-Key` header (both may be sent, equal).
-    The same key with a different body is a 409 `idempotency_mismatch`. Only successes are stored,
-    so a refused request can be corrected and sent again under the same key.
-    """
-    api_key = require_key(request)
-    state = sandbox(request)
-    body = await json_body(request)
-    header_key = request.headers.get("idempotency-key")
-    body_key = body.get("idempotencyKey")
-    if header_key and body_key and header_key != body_key:
-        raise invalid("idempotencyKey and the Idempotency-Key header differ")
-    key = body_key if isinstance(body_key, str) and body_key else header_key
-    fingerprint = _fingerprint(body)
-    if key:
-        record = state.replay(api_key, route, key, fingerprint)
-        if record is not None:
-            return JSONResponse(record.body, record.status, headers={"Idempotent-Replayed": "true"})
-    status, answer = create(body)
-    if key and 200 <= status < 300:
-        state.remember(api_key, route, key, fingerprint, status, answer)
-    return JSONResponse(answer, status)
-
-
-def _fingerprint(body: dict[str, Any]) -> str:
-    significant = {k: v for k, v in body.items() if k != "idempotencyKey"}
-    return hashlib.sha256(json.dumps(significant, sort_keys=True, separators=(",", ":")).encode()).hexdigest()

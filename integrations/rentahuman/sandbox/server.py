@@ -6,11 +6,15 @@
 
 `base_url` is `http://127.0.0.1:PORT` (the `/_sim` controls live there); `api_url` adds `/api`.
 The socket is bound before the thread starts (port 0 picks a free port), so the URL is known at
-once and no port can be lost to a race. `stop()` waits for uvicorn to close its connections.
+once and no port can be lost to a race. `stop()` first wakes requests held by faults and cancels
+webhook deliveries (`runtime.Runtime.aclose`), then waits for uvicorn to close its connections.
+uvicorn's "returned without completing response" error, which every `drop_after_commit` fault
+causes on purpose, is filtered out of its log.
 """
 
 from __future__ import annotations
 
+import logging
 import socket
 import threading
 import time
@@ -23,6 +27,18 @@ import uvicorn
 from integrations.rentahuman.sandbox.app import create_sandbox_app
 
 STARTUP_TIMEOUT = 10.0
+DROPPED_ON_PURPOSE = "ASGI callable returned without completing response."
+
+
+class _DroppedOnPurpose(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.msg != DROPPED_ON_PURPOSE
+
+
+def _quiet_dropped_connections() -> None:
+    error_log = logging.getLogger("uvicorn.error")
+    if not any(isinstance(f, _DroppedOnPurpose) for f in error_log.filters):
+        error_log.addFilter(_DroppedOnPurpose())
 
 
 class SandboxServer:
@@ -47,6 +63,7 @@ class SandboxServer:
         """Bind, serve in a daemon thread, wait until uvicorn accepts connections; returns `base_url`."""
         if self._url is not None:
             return self._url
+        _quiet_dropped_connections()
         # IPPROTO_TCP, not 0: asyncio only disables Nagle on sockets that say they are TCP, and
         # without that every keep-alive request waits ~40 ms for a delayed ACK.
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
@@ -82,6 +99,7 @@ class SandboxServer:
         self._server = self._thread = self._url = None
         if server is None or thread is None:
             return
+        self.app.state.runtime.close_from_thread()
         server.should_exit = True
         thread.join(timeout=10)
         if thread.is_alive():  # a connection that would not close: stop waiting for it
@@ -100,4 +118,5 @@ class SandboxServer:
 
 def serve(port: int, seed: int) -> None:
     """Run the sandbox on 127.0.0.1:`port` until interrupted (`turnover sandbox --port N --seed N`)."""
+    _quiet_dropped_connections()
     uvicorn.run(create_sandbox_app(seed=seed), host="127.0.0.1", port=port, log_level="info", lifespan="off", ws="none")

@@ -1,85 +1,46 @@
-"""Everything the sandbox knows, in memory: humans, reviews, bookings, idempotency records, the clock.
+"""Everything the sandbox knows, in memory, and the mechanics every flow shares.
 
-All of it is touched from the server's one event loop (every handler is `async def` and never
-awaits while changing state), so no locks are needed.
+Objects (`objects`), idempotency records, events, webhook endpoints and deliveries, faults, the
+request log, the wallet and the business clock. All of it is touched from the server's one event loop
+(handlers never await while changing state), so no locks are needed.
 
-Booking states (`rentahuman-api.md` §6; an illegal move is a 409 `conflict`):
-
-```mermaid
-stateDiagram-v2
-    pending --> confirmed: the human accepts (worker script, or /_sim/advance)
-    confirmed --> in_progress
-    in_progress --> completed
-    pending --> cancelled
-    confirmed --> cancelled
-    in_progress --> cancelled
-```
-The business clock is frozen until `/_sim/clock` sets or advances it. Timers run before every
-request and after every clock change: a pending booking is confirmed once the clock reaches
-`createdAt + confirmAfterSeconds` of its human's script (default: at once, so on the next request).
+- `transition` is the one way a status changes: it checks the §6 table (409 `conflict`), stamps
+  `updatedAt`, writes the escrow audit log, emits the event and marks the object for re-planning.
+- Worker timers live in a heap of `(due, seq, kind, id, generation, action)`; `workers.run_timers`
+  re-plans touched objects and pops what fell due, so a request costs O(log n), not a scan.
+- Three seeded RNGs keep runs reproducible: `ids`, `chance` (fault probabilities) and `workers`.
 """
 
 from __future__ import annotations
 
+import heapq
 import random
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from datetime import datetime
+from typing import Any, TypeVar
 
+from integrations.rentahuman.sandbox.faults import FaultBook
 from integrations.rentahuman.sandbox.fixtures import default_humans, default_reviews, new_id
 from integrations.rentahuman.sandbox.limits import RateLimiter
-from integrations.rentahuman.sandbox.models import CreateBooking, WorkerScript, conflict, not_found
+from integrations.rentahuman.sandbox.models import conflict, not_found
+from integrations.rentahuman.sandbox.objects import (
+    MOVES,
+    Application,
+    Booking,
+    Bounty,
+    Conversation,
+    Escrow,
+    Tracked,
+    iso,
+)
+from integrations.rentahuman.sandbox.sim_models import WorkerScript
 
-BOOKING_MOVES: dict[str, frozenset[str]] = {
-    "pending": frozenset({"confirmed", "cancelled"}),
-    "confirmed": frozenset({"in_progress", "cancelled"}),
-    "in_progress": frozenset({"completed", "cancelled"}),
-    "completed": frozenset(),
-    "cancelled": frozenset(),
-}
+T = TypeVar("T", bound=Tracked)
+DEFAULT_WALLET_CENTS = 1_000_000
+REQUEST_LOG_SIZE = 20_000
 DEFAULT_SCRIPT = WorkerScript()
-CENT = Decimal("0.01")
-
-
-def iso(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def json_number(value: Decimal) -> int | float:
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
-@dataclass(slots=True)
-class Booking:
-    id: str
-    human_id: str
-    agent_id: str
-    agent_type: str
-    agent_name: str | None
-    task_title: str
-    task_description: str
-    task_category: str | None
-    start_time: datetime
-    estimated_hours: float
-    total_amount: Decimal
-    currency: str
-    created_at: datetime
-    updated_at: datetime
-    status: str = "pending"
-    payment_status: str = "pending"
-    payment_tx_hash: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        end = self.start_time + timedelta(hours=self.estimated_hours)
-        return {
-            "id": self.id, "humanId": self.human_id, "agentId": self.agent_id, "agentName": self.agent_name,
-            "agentType": self.agent_type, "taskTitle": self.task_title, "taskDescription": self.task_description,
-            "taskCategory": self.task_category, "startTime": iso(self.start_time), "endTime": iso(end),
-            "estimatedHours": self.estimated_hours, "totalAmount": json_number(self.total_amount),
-            "currency": self.currency, "paymentStatus": self.payment_status, "paymentTxHash": self.payment_tx_hash,
-            "status": self.status, "createdAt": iso(self.created_at), "updatedAt": iso(self.updated_at),
-        }  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,9 +55,45 @@ class IdempotencyRecord:
 class Config:
     idempotency: bool = True
     rate_limits: bool = False
+    webhook_retries: int = 2
+    workers: dict[str, float] = field(default_factory=lambda: {"noShow": 0.0, "cancel": 0.0, "decline": 0.0})
 
     def to_json(self) -> dict[str, Any]:
-        return {"idempotency": "on" if self.idempotency else "off", "rateLimits": self.rate_limits}
+        return {
+            "idempotency": "on" if self.idempotency else "off",
+            "rateLimits": self.rate_limits,
+            "webhookRetries": self.webhook_retries,
+            "workers": dict(self.workers),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    id: str
+    type: str
+    created_at: datetime
+    data: dict[str, Any]
+    owner_key: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "type": self.type, "createdAt": iso(self.created_at), "data": self.data}
+
+
+@dataclass(slots=True)
+class WebhookEndpoint:
+    id: str
+    owner_key: str
+    url: str
+    events: list[str]
+    secret: str
+    style: str  # "endpoint" (POST /webhooks/endpoints) or "key" (PATCH /keys/{id})
+    created_at: datetime
+
+    def wants(self, event_type: str) -> bool:
+        return "*" in self.events or event_type in self.events
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "url": self.url, "events": list(self.events), "createdAt": iso(self.created_at)}
 
 
 @dataclass(slots=True)
@@ -105,35 +102,91 @@ class SandboxState:
     seed: int
     now: datetime = field(init=False)
     ids: random.Random = field(init=False)
+    chance: random.Random = field(init=False)
+    workers: random.Random = field(init=False)
     humans: dict[str, dict[str, Any]] = field(init=False)
     reviews: list[dict[str, Any]] = field(init=False)
     bookings: dict[str, Booking] = field(init=False)
+    escrows: dict[str, Escrow] = field(init=False)
+    bounties: dict[str, Bounty] = field(init=False)
+    applications: dict[str, Application] = field(init=False)
+    conversations: dict[str, Conversation] = field(init=False)
     idempotency: dict[tuple[str, str, str], IdempotencyRecord] = field(init=False)  # (api key, route, key)
     scripts: dict[str, WorkerScript] = field(init=False)
     config: Config = field(init=False)
+    wallet_cents: int = field(init=False)
+    events: list[Event] = field(init=False)
+    webhooks: dict[str, WebhookEndpoint] = field(init=False)
+    deliveries: list[dict[str, Any]] = field(init=False)
+    faults: FaultBook = field(init=False)
+    request_log: deque[dict[str, Any]] = field(init=False)
+    timers: list[tuple[datetime, int, str, str, int, str]] = field(init=False)
+    dirty: dict[tuple[str, str], Tracked] = field(init=False)
+    counter: int = field(init=False)
     limiter: RateLimiter = field(default_factory=RateLimiter)
+    listeners: list[Callable[[Event], None]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.reset(seed=self.seed, fixtures="default")
 
     def reset(self, *, seed: int, fixtures: str) -> None:
-        """Back to a fresh sandbox: fixtures for `seed`, no bookings, the initial clock, default config."""
+        """Back to a fresh sandbox: fixtures for `seed`, no objects, faults, webhooks or log, the initial clock."""
         fixture_rng = random.Random(seed)
         humans = default_humans(fixture_rng) if fixtures == "default" else []
         self.seed, self.now = seed, self.initial_now
         self.ids = random.Random(f"rentahuman-sandbox-ids:{seed}")
+        self.chance = random.Random(f"rentahuman-sandbox-chance:{seed}")
+        self.workers = random.Random(f"rentahuman-sandbox-workers:{seed}")
         self.humans = {human["id"]: human for human in humans}
         self.reviews = default_reviews(fixture_rng, humans, self.initial_now)
-        self.bookings, self.idempotency, self.scripts = {}, {}, {}
+        self.bookings, self.escrows, self.bounties, self.applications, self.conversations = {}, {}, {}, {}, {}
+        self.idempotency, self.scripts, self.webhooks = {}, {}, {}
+        self.events, self.deliveries, self.timers, self.dirty = [], [], [], {}
+        self.request_log = deque(maxlen=REQUEST_LOG_SIZE)
+        self.faults = FaultBook()
         self.config = Config()
-        self.limiter.clear()
+        self.wallet_cents = DEFAULT_WALLET_CENTS if fixtures == "default" else 0
+        self.counter = 0
+        self.limiter.reset()
 
-    # --- humans ----------------------------------------------------------------------------------
+    def new_id(self) -> str:
+        return new_id(self.ids)
+
+    def next_number(self) -> int:
+        self.counter += 1
+        return self.counter
+
+    # --- lookups ---------------------------------------------------------------------------------
 
     def human(self, human_id: str) -> dict[str, Any]:
         if human_id not in self.humans:
             raise not_found("Human")
         return self.humans[human_id]
+
+    def booking(self, booking_id: str) -> Booking:
+        return _get(self.bookings, booking_id, "Booking")
+
+    def escrow(self, escrow_id: str) -> Escrow:
+        return _get(self.escrows, escrow_id, "Escrow")
+
+    def bounty(self, bounty_id: str) -> Bounty:
+        return _get(self.bounties, bounty_id, "Bounty")
+
+    def application(self, application_id: str) -> Application:
+        return _get(self.applications, application_id, "Application")
+
+    def tables(self) -> dict[str, dict[str, Any]]:
+        return {
+            "booking": self.bookings, "escrow": self.escrows, "bounty": self.bounties,
+            "application": self.applications, "conversation": self.conversations,
+        }  # fmt: skip
+
+    def tracked(self, kind: str, object_id: str) -> Tracked:
+        found: Tracked = _get(self.tables()[kind], object_id, kind.capitalize())
+        return found
+
+    def script_for(self, human_id: str) -> WorkerScript:
+        return self.scripts.get(human_id, DEFAULT_SCRIPT)
 
     def find_humans(
         self, *, skill: str | None, city: str | None, country: str | None, name: str | None,
@@ -157,42 +210,62 @@ class SandboxState:
             found.append(human)
         return found
 
-    # --- bookings --------------------------------------------------------------------------------
+    # --- status changes, events, timers ----------------------------------------------------------
 
-    def booking(self, booking_id: str) -> Booking:
-        if booking_id not in self.bookings:
-            raise not_found("Booking")
-        return self.bookings[booking_id]
+    def transition(
+        self, obj: Tracked, to: str, *, reason: str | None = None, at: datetime | None = None, checked: bool = True
+    ) -> None:
+        """Move `obj` to `to` (a 409 unless the §6 table allows it), record and announce the move."""
+        if checked and to not in MOVES[obj.kind][obj.status]:
+            raise conflict(f"A {obj.kind} cannot go from {obj.status!r} to {to!r}")
+        previous, when = obj.status, at or self.now
+        obj.status, obj.updated_at = to, when
+        extra = {"reason": reason} if reason else {}
+        if isinstance(obj, Escrow):
+            obj.audit_log.append({"at": iso(when), "from": previous, "to": to} | extra)
+        self.touch(obj)
+        if obj.kind == "application":
+            if to == "withdrawn":
+                self.emit("application.withdrawn", obj.owner_key, _application_data(obj) | extra)
+            return
+        data = {f"{obj.kind}Id": obj.id, "status": to, "previousStatus": previous} | extra
+        self.emit(f"{obj.kind}.status_changed", obj.owner_key, data)
 
-    def create_booking(self, request: CreateBooking) -> Booking:
-        human = self.human(request.human_id)
-        hours = Decimal(str(request.estimated_hours))
-        booking = Booking(
-            id=new_id(self.ids), human_id=request.human_id, agent_id=request.agent_id,
-            agent_type=request.agent_type, agent_name=request.agent_name, task_title=request.task_title,
-            task_description=request.task_description, task_category=request.task_category,
-            start_time=request.start_time, estimated_hours=request.estimated_hours,
-            total_amount=(Decimal(str(human["hourlyRate"])) * hours).quantize(CENT, rounding=ROUND_HALF_UP),
-            currency=str(human.get("currency", "USD")), created_at=self.now, updated_at=self.now,
-        )  # fmt: skip
-        self.bookings[booking.id] = booking
-        return booking
+    def touch(self, obj: Tracked) -> None:
+        """The object changed: its pending timers are stale and it needs planning again."""
+        obj.timer_gen += 1
+        self.dirty[(obj.kind, obj.id)] = obj
 
-    def move_booking(self, booking: Booking, to: str) -> None:
-        """One step of the booking state machine; anything else is a 409 `conflict`."""
-        if to not in BOOKING_MOVES[booking.status]:
-            raise conflict(f"A booking cannot go from {booking.status!r} to {to!r}")
-        booking.status = to
-        if to == "cancelled" and booking.payment_status == "paid":
-            booking.payment_status = "refunded"
-        booking.updated_at = self.now
+    def schedule(self, obj: Tracked, due: datetime, action: str) -> None:
+        heapq.heappush(self.timers, (due, self.next_number(), obj.kind, obj.id, obj.timer_gen, action))
 
-    def record_payment(self, booking: Booking, tx_hash: str) -> None:
-        if booking.payment_status == "refunded" or booking.status == "cancelled":
-            raise conflict("A cancelled booking cannot be paid")
-        booking.payment_status, booking.payment_tx_hash, booking.updated_at = "paid", tx_hash, self.now
+    def pop_due(self) -> tuple[Tracked, str, datetime] | None:
+        """The earliest timer that is due and still current, or None."""
+        while self.timers and self.timers[0][0] <= self.now:
+            due, _, kind, object_id, generation, action = heapq.heappop(self.timers)
+            obj = self.tables()[kind].get(object_id)
+            if obj is not None and obj.timer_gen == generation:
+                return obj, action, due
+        return None
 
-    # --- idempotency -----------------------------------------------------------------------------
+    def emit(self, event_type: str, owner_key: str, data: dict[str, Any]) -> Event:
+        event = Event(f"evt_{self.next_number():08d}", event_type, self.now, data, owner_key)
+        self.events.append(event)
+        for listener in self.listeners:
+            listener(event)
+        return event
+
+    # --- wallet, clock, idempotency --------------------------------------------------------------
+
+    def debit(self, cents: int) -> bool:
+        """Take `cents` from the wallet if it covers them."""
+        if self.wallet_cents < cents:
+            return False
+        self.wallet_cents -= cents
+        return True
+
+    def set_clock(self, now: datetime) -> None:
+        self.now = now
 
     def replay(self, api_key: str, route: str, key: str, fingerprint: str) -> IdempotencyRecord | None:
         """The stored answer for this key, or None; the same key with another body is a 409."""
@@ -205,37 +278,40 @@ class SandboxState:
         if self.config.idempotency:
             self.idempotency[(api_key, route, key)] = IdempotencyRecord(fingerprint, status, body, self.now)
 
-    # --- clock and worker behaviour --------------------------------------------------------------
-
-    def set_clock(self, now: datetime) -> None:
-        self.now = now
-        self.run_timers()
-
-    def run_timers(self) -> None:
-        """Move whatever falls due at the current sim time: for now, humans confirming bookings."""
-        for booking in self.bookings.values():
-            if booking.status != "pending":
-                continue
-            script = self.scripts.get(booking.human_id, DEFAULT_SCRIPT)
-            due = booking.created_at + timedelta(seconds=script.confirm_after_seconds)
-            if script.confirm == "auto" and self.now >= due:
-                booking.status, booking.updated_at = "confirmed", due
-
     def dump(self) -> dict[str, Any]:
-        """Every object, idempotency record and setting, for `GET /_sim/state` (keys shown masked)."""
+        """Every object, record, fault and setting, for `GET /_sim/state` (API keys shown masked)."""
         return {
             "now": iso(self.now),
             "seed": self.seed,
-            "config": self.config.to_json(),
+            "config": self.config.to_json() | self.limiter.to_json(),
+            "walletBalanceCents": self.wallet_cents,
             "humans": list(self.humans.values()),
             "reviews": self.reviews,
-            "bookings": [b.to_json() for b in self.bookings.values()],
+            "bookings": [b.to_json() | {"worker": b.plan.to_json()} for b in self.bookings.values()],
+            "escrows": [e.to_json() | {"worker": e.plan and e.plan.to_json()} for e in self.escrows.values()],
+            "bounties": [b.to_json() for b in self.bounties.values()],
+            "applications": [a.to_json() for a in self.applications.values()],
+            "conversations": [c.to_json() for c in self.conversations.values()],
             "idempotency": [
                 {"apiKey": mask(owner), "route": route, "key": key, "status": r.status, "createdAt": iso(r.created_at)}
                 for (owner, route, key), r in self.idempotency.items()
             ],
-            "scripts": {human_id: s.model_dump(by_alias=True) for human_id, s in self.scripts.items()},
+            "scripts": {human_id: s.to_json() for human_id, s in self.scripts.items()},
+            "faults": self.faults.to_json(),
+            "webhookEndpoints": [w.to_json() | {"style": w.style} for w in self.webhooks.values()],
+            "events": [e.to_json() for e in self.events],
         }
+
+
+def _get(table: dict[str, T], object_id: str, what: str) -> T:
+    if object_id not in table:
+        raise not_found(what)
+    return table[object_id]
+
+
+def _application_data(application: Tracked) -> dict[str, Any]:
+    assert isinstance(application, Application)
+    return {"applicationId": application.id, "bountyId": application.bounty_id, "humanId": application.human_id}
 
 
 def mask(api_key: str) -> str:

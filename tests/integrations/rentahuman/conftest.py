@@ -9,7 +9,7 @@ import pytest
 
 from integrations.rentahuman.client import RentAHumanClient
 from integrations.rentahuman.sandbox.server import SandboxServer
-from tests.integrations.rentahuman.support import NOW, RecordingSleep, Sim, make_client
+from tests.integrations.rentahuman.support import NOW, RecordingSleep, Sim, WebhookReceiver, make_client
 
 
 @pytest.fixture(scope="session")
@@ -39,3 +39,9 @@ def sleeps() -> RecordingSleep:
 @pytest.fixture
 def client(sim: Sim, http: httpx.AsyncClient, sleeps: RecordingSleep) -> RentAHumanClient:
     return make_client(http, sim.api_url, sleeps)
+
+
+@pytest.fixture
+def receiver() -> Iterator[WebhookReceiver]:
+    with WebhookReceiver() as server:
+        yield server

@@ -5,9 +5,11 @@ and edge fakes (`httpx.MockTransport` handlers) that fail in chosen ways and oth
 from __future__ import annotations
 
 import random
+import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
@@ -39,10 +41,18 @@ def retry_policy(sleep: RecordingSleep, *, wall: float = WALL) -> RetryPolicy:
 
 
 def make_client(
-    http: httpx.AsyncClient, api_url: str, sleep: RecordingSleep, *, api_key: str | None = API_KEY, **kw: Any
+    http: httpx.AsyncClient,
+    api_url: str,
+    sleep: RecordingSleep | None = None,
+    *,
+    api_key: str | None = API_KEY,
+    retry: RetryPolicy | None = None,
+    **kw: Any,
 ) -> RentAHumanClient:
+    """A sandbox client; its retry policy records sleeps in `sleep` unless a `retry` policy is given."""
+    policy = retry or retry_policy(sleep or RecordingSleep())
     return RentAHumanClient(
-        http, base_url=api_url, api_key=api_key, agent_id=AGENT_ID, sandbox=True, retry=retry_policy(sleep), **kw
+        http, base_url=api_url, api_key=api_key, agent_id=AGENT_ID, sandbox=True, retry=policy, **kw
     )
 
 
@@ -87,6 +97,33 @@ class Sim:
 
     async def a_cleaner(self, city: str = "Lisbon") -> dict[str, Any]:
         return (await self.humans(skill="Cleaning", city=city))[0]
+
+    async def get(self, path: str) -> dict[str, Any]:
+        response = await self.http.get(f"{self.base_url}/_sim/{path}")
+        response.raise_for_status()
+        answer: dict[str, Any] = response.json()
+        return answer
+
+    async def config(self, **body: Any) -> dict[str, Any]:
+        return await self.post("config", body)
+
+    async def fault(self, method: str, path: str, kind: str, *, times: int | None = 1, **params: Any) -> None:
+        """Add a §10 fault rule for requests to `METHOD /api<path>`."""
+        rule = {"match": {"method": method, "path": f"/api{path}"}, "kind": kind, "times": times, "params": params}
+        await self.post("faults", rule)
+
+    async def advance(self, kind: str, object_id: str, to: str) -> dict[str, Any]:
+        return await self.post("advance", {"kind": kind, "id": object_id, "to": to})
+
+    async def requests(self, method: str | None = None, path: str | None = None) -> list[dict[str, Any]]:
+        """The request log, optionally only `METHOD /api<path>`."""
+        answer = await self.get("requests")
+        logged: list[dict[str, Any]] = answer["requests"]
+        return [
+            r
+            for r in logged
+            if (method is None or r.get("method") == method) and (path is None or r.get("path") == f"/api{path}")
+        ]
 
 
 Route = tuple[str, str]  # (method, path)
@@ -153,3 +190,44 @@ def refuse_connection() -> Failure:
         raise httpx.ConnectError("connection refused", request=request)
 
     return fail
+
+
+@dataclass
+class Delivery:
+    headers: dict[str, str]
+    body: bytes
+
+
+class WebhookReceiver:
+    """A loopback HTTP server that records every delivery as raw bytes and answers 200."""
+
+    def __init__(self) -> None:
+        self.deliveries: list[Delivery] = []
+        received = self.deliveries
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                received.append(Delivery({k.lower(): v for k, v in self.headers.items()}, body))
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}/hooks/rentahuman"
+
+    def __enter__(self) -> WebhookReceiver:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)

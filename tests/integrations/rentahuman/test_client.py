@@ -261,3 +261,23 @@ async def test_find_booking_matches_human_start_and_title(sim: Sim, client: Rent
 
     assert found is not None and found.id == created.booking_id
     assert other_time is None
+
+
+async def test_the_api_key_never_shows_in_an_error_or_a_log_line(
+    sim: Sim, http: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("DEBUG")
+    client = make_client(http, sim.api_url, RecordingSleep(), api_key="rah_secret_do_not_show")
+
+    with pytest.raises(RentAHumanNotFound) as missing:
+        await client.get_booking("AAAAAAAAAAAAAAAAAAAA")
+
+    assert "rah_secret" not in str(missing.value) and "rah_secret" not in caplog.text
+
+
+async def test_a_lost_booking_is_recovered_by_its_request(sim: Sim, client: RentAHumanClient) -> None:
+    request = a_booking_request((await sim.a_cleaner())["id"])
+    created = await client.create_booking(request)
+
+    assert await client.recover_booking(request) == await client.get_booking(created.booking_id)
+    assert await client.recover_booking(a_booking_request(request.worker_id, title="Another clean")) is None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from decimal import Decimal
 
 import pytest
@@ -50,6 +50,8 @@ def test_a_human_becomes_a_domain_worker() -> None:
             review_count=127,
             currency="USD",
             is_available=True,
+            timezone="America/Los_Angeles",
+            availability=((0, time(9, 0), time(17, 0)),),
         )
     )
     assert (human.country, human.timezone) == ("US", "America/Los_Angeles")

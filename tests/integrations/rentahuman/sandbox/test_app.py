@@ -347,7 +347,11 @@ async def test_a_reset_wipes_bookings_clock_and_settings(sim: Sim) -> None:
     state = await sim.state()
 
     assert state["bookings"] == [] and state["now"] == NOW_ISO
-    assert state["config"] == {"idempotency": "on", "rateLimits": False}
+    assert state["config"] == {
+        "idempotency": "on", "rateLimits": False, "webhookRetries": 2,
+        "workers": {"noShow": 0, "cancel": 0, "decline": 0},
+        "limits": {"public": 100, "read": 600, "write": 300}, "windowSeconds": 60,
+    }  # fmt: skip
 
 
 async def test_empty_fixtures_mean_no_humans(sim: Sim) -> None:
