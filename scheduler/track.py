@@ -30,7 +30,7 @@ from domain.ports import BookingState, UnitOfWork
 from domain.properties import Property
 from domain.tasks import Task, TaskStatus
 from tools.context import AppDeps, record_event
-from tools.hiring import booking_request, mark_needs_host, rehire_or_ask, send_access
+from tools.hiring import booking_request, load_hire, mark_needs_host, rehire_or_ask, send_access
 
 FOLLOWED_HIRES = (HireStatus.BOOKED, HireStatus.CONFIRMED, HireStatus.IN_PROGRESS)
 BOOKING_TO_HIRE = {
@@ -78,10 +78,7 @@ async def track_hires(deps: AppDeps) -> TrackReport:
 
 async def _load(deps: AppDeps, hire_id: str) -> tuple[Hire, Task, Property] | None:
     async with deps.uow() as uow:
-        hire = await uow.hires.get(hire_id)
-        task = await uow.tasks.get(hire.task_id) if hire else None
-        prop = await uow.properties.get(task.property_id) if task else None
-    return None if hire is None or task is None or prop is None else (hire, task, prop)
+        return await load_hire(uow, hire_id)
 
 
 async def _follow(deps: AppDeps, hire: Hire, report: TrackReport) -> None:
@@ -119,11 +116,10 @@ async def _give_up(deps: AppDeps, hire_id: str, report: TrackReport, *, no_show:
     """We cancelled the booking ourselves: nobody confirmed in time, or the worker never came."""
     now = deps.clock.now()
     async with deps.uow() as uow:
-        hire = await uow.hires.get(hire_id)
-        task = await uow.tasks.get(hire.task_id) if hire else None
-        prop = await uow.properties.get(task.property_id) if task else None
-        if hire is None or task is None or prop is None or not hire.is_live:
+        loaded = await load_hire(uow, hire_id)
+        if loaded is None or not loaded[0].is_live:
             return
+        hire, task, prop = loaded
         local = task.window_start.astimezone(prop.zone)
         if no_show:
             why = f"{hire.worker_name} did not show up for {task.kind.value} at {prop.name} ({local:%a %d %b %H:%M})"
@@ -147,11 +143,10 @@ async def _apply(deps: AppDeps, hire_id: str, state: BookingState, report: Track
     now = deps.clock.now()
     target = BOOKING_TO_HIRE.get(state.status)
     async with deps.uow() as uow:
-        hire = await uow.hires.get(hire_id)
-        task = await uow.tasks.get(hire.task_id) if hire else None
-        prop = await uow.properties.get(task.property_id) if task else None
-        if hire is None or task is None or prop is None or target is hire.status or not hire.is_live:
+        loaded = await load_hire(uow, hire_id)
+        if loaded is None or target is loaded[0].status or not loaded[0].is_live:
             return
+        hire, task, prop = loaded
         if target is None:  # a status we do not know is never resolved automatically
             if task.is_open and task.status is not TaskStatus.NEEDS_HOST:
                 await mark_needs_host(

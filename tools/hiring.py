@@ -48,6 +48,14 @@ class SendResult:
     detail: str = ""
 
 
+async def load_hire(uow: UnitOfWork, hire_id: str) -> tuple[Hire, Task, Property] | None:
+    """A hire with its task and property, or None when any of them is gone."""
+    hire = await uow.hires.get(hire_id)
+    task = await uow.tasks.get(hire.task_id) if hire else None
+    prop = await uow.properties.get(task.property_id) if task else None
+    return None if hire is None or task is None or prop is None else (hire, task, prop)
+
+
 def describe(task: Task) -> str:
     return "Turnover clean" if task.kind is TaskKind.CLEAN else task.kind.value.replace("_", " ").capitalize()
 
@@ -87,11 +95,10 @@ def reference(hire: Hire) -> str:
 async def send_booking(deps: AppDeps, hire_id: str) -> SendResult:
     """Send a `requested` hire to the marketplace (again, with its stored key) and record the answer."""
     async with deps.uow() as uow:
-        hire = await uow.hires.get(hire_id)
-        task = await uow.tasks.get(hire.task_id) if hire else None
-        prop = await uow.properties.get(task.property_id) if task else None
-    if hire is None or task is None or prop is None or hire.status is not HireStatus.REQUESTED:
+        loaded = await load_hire(uow, hire_id)
+    if loaded is None or loaded[0].status is not HireStatus.REQUESTED:
         return SendResult(Sent.GONE)
+    hire, task, prop = loaded
     try:
         state = await deps.marketplace.create_booking(booking_request(hire, task, prop))
     except MarketplaceUnavailable as exc:
@@ -108,11 +115,10 @@ async def send_booking(deps: AppDeps, hire_id: str) -> SendResult:
 async def _booked(deps: AppDeps, hire_id: str, state: BookingState) -> None:
     now = deps.clock.now()
     async with deps.uow() as uow:
-        hire = await uow.hires.get(hire_id)
-        task = await uow.tasks.get(hire.task_id) if hire else None
-        prop = await uow.properties.get(task.property_id) if task else None
-        if hire is None or task is None or prop is None or hire.status is not HireStatus.REQUESTED:
+        loaded = await load_hire(uow, hire_id)
+        if loaded is None or loaded[0].status is not HireStatus.REQUESTED:
             return
+        hire, task, prop = loaded
         hire.booking_id = state.booking_id
         hire.transition(HireStatus.CONFIRMED if state.status == "confirmed" else HireStatus.BOOKED, now)
         await uow.hires.update(hire)
@@ -133,11 +139,10 @@ async def _refused(deps: AppDeps, hire_id: str, error: str) -> None:
     """The marketplace said no to this worker: try the next one, or ask the host after MAX_ATTEMPTS."""
     now = deps.clock.now()
     async with deps.uow() as uow:
-        hire = await uow.hires.get(hire_id)
-        task = await uow.tasks.get(hire.task_id) if hire else None
-        prop = await uow.properties.get(task.property_id) if task else None
-        if hire is None or task is None or prop is None or hire.status is not HireStatus.REQUESTED:
+        loaded = await load_hire(uow, hire_id)
+        if loaded is None or loaded[0].status is not HireStatus.REQUESTED:
             return
+        hire, task, prop = loaded
         hire.transition(HireStatus.FAILED, now, error)
         await uow.hires.update(hire)
         await rehire_or_ask(deps, uow, task, prop, hire.attempt, f"the marketplace refused {hire.worker_name}: {error}")
@@ -190,11 +195,10 @@ async def send_access(deps: AppDeps, hire_id: str) -> bool:
     next tracking pass tries again with the same key. The text itself is never logged or put in an event.
     """
     async with deps.uow() as uow:
-        hire = await uow.hires.get(hire_id)
-        task = await uow.tasks.get(hire.task_id) if hire else None
-        prop = await uow.properties.get(task.property_id) if task else None
-    if hire is None or task is None or prop is None or hire.access_sent_at is not None:
+        loaded = await load_hire(uow, hire_id)
+    if loaded is None or loaded[0].access_sent_at is not None:
         return False
+    hire, task, prop = loaded
     if hire.status not in (HireStatus.CONFIRMED, HireStatus.IN_PROGRESS) or not (prop.address or prop.access_notes):
         return False
     message = PrivateMessage(
