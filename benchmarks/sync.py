@@ -61,8 +61,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from domain.calendar import FeedSnapshot
 from domain.events import Event
 from domain.feeds import Platform
-from domain.hires import Worker
-from domain.ports import BookingRequest, BookingState
+from domain.hires import BookingRequest, Worker
+from domain.ports import BookingState
 from integrations.calendars.fetch import HttpFeedFetcher, make_http_client
 from integrations.calendars.synthetic import BlockSpec, Stay, airbnb_calendar, demo_stays, vrbo_calendar
 from integrations.clock import FrozenClock, UuidIds

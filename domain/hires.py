@@ -54,6 +54,20 @@ class Worker:
 
 
 @dataclass(frozen=True, slots=True)
+class BookingRequest:
+    """What a hire asks the marketplace for, stored with the hire before the first send so that a
+    retry sends exactly the same thing under the same idempotency key."""
+
+    worker_id: str
+    title: str  # public text: no door codes, no exact address
+    description: str
+    start: datetime
+    estimated_hours: float
+    idempotency_key: str
+    category: str = "home-services"
+
+
+@dataclass(frozen=True, slots=True)
 class StatusChange:
     at: datetime
     status: HireStatus
@@ -85,6 +99,8 @@ class Hire:
     no_show: bool = False  # confirmed, then never started: counts against the worker
     conversation_id: str | None = None  # the private conversation holding the access details
     access_sent_at: datetime | None = None
+    request: BookingRequest | None = None  # set when the hire is cleared to be sent, before the first send
+    rescheduled: bool = False  # cancelled by us because the task moved: not the worker's fault
 
     @staticmethod
     def key_for(task_id: str, attempt: int) -> str:

@@ -17,7 +17,7 @@ from domain.approvals import Approval
 from domain.calendar import FeedSnapshot
 from domain.events import AuditEntry, Event
 from domain.feeds import Feed, FeedFetch
-from domain.hires import Hire, HireStatus, Worker
+from domain.hires import BookingRequest, Hire, HireStatus, Worker
 from domain.hosts import Host, Member
 from domain.properties import Property
 from domain.reservations import Block, Reservation
@@ -196,17 +196,6 @@ class FeedFetcher(Protocol):
         the snapshot says `same_as_before` and carries no events.
         """
         ...
-
-
-@dataclass(frozen=True, slots=True)
-class BookingRequest:
-    worker_id: str
-    title: str  # public text: no door codes, no exact address
-    description: str
-    start: datetime
-    estimated_hours: float
-    idempotency_key: str
-    category: str = "home-services"
 
 
 @dataclass(frozen=True, slots=True)

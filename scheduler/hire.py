@@ -39,7 +39,7 @@ from domain.ports import Marketplace, UnitOfWork
 from domain.properties import Property
 from domain.tasks import Task, TaskStatus
 from tools.context import AppDeps, record_event
-from tools.hiring import Sent, expire_approvals, mark_needs_host, send_booking
+from tools.hiring import Sent, booking_request, expire_approvals, mark_needs_host, send_booking
 
 HIREABLE = (TaskStatus.PLANNED, TaskStatus.HIRING)
 
@@ -129,10 +129,11 @@ async def _hire_one(run: _Run, task_id: str) -> None:
         return
     if any(h.is_live or h.status is HireStatus.PROPOSED for h in hires):
         return
-    if len(hires) >= MAX_ATTEMPTS:
-        await _needs_host(run, task.id, f"{len(hires)} workers were tried and none did the job")
+    counted = [h for h in hires if not h.rescheduled]  # a hire dropped because the task moved was no failure
+    if len(counted) >= MAX_ATTEMPTS:
+        await _needs_host(run, task.id, f"{len(counted)} workers were tried and none did the job")
         return
-    tried = frozenset(h.worker_id for h in hires)
+    tried = frozenset(h.worker_id for h in counted)
     criteria = criteria_for(task, prop)
     window = (task.window_start, task.deadline)
     track = Track.of(run.tracks.get(prop.host_id, ()), prop.id)
@@ -186,6 +187,8 @@ async def _commit_to(run: _Run, task_id: str, prop: Property, best: Candidate, *
                 status=HireStatus.PROPOSED if route is Route.APPROVAL else HireStatus.REQUESTED,
                 sandbox=deps.marketplace.is_sandbox,
             )  # fmt: skip
+            if route is Route.AUTO:
+                hire.request = booking_request(hire, task, prop)  # stored before the first send
             await uow.hires.add(hire)
             if route is Route.APPROVAL:
                 await _propose(deps, uow, task, prop, hire, widened)
@@ -206,7 +209,7 @@ async def _send(run: _Run, hire_id: str) -> None:
     result = await send_booking(run.deps, hire_id)
     if result.outcome is Sent.BOOKED:
         run.report.booked += 1
-    elif result.outcome is not Sent.GONE:
+    elif result.outcome in (Sent.RETRY, Sent.REFUSED):
         run.report.errors.append(f"hire {hire_id}: {result.detail}")
 
 

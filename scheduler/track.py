@@ -5,6 +5,7 @@ trigger an early poll) and maps its status onto the hire and the task:
 
 | marketplace | hire | task | also |
 |---|---|---|---|
+| any, when the task's window moved | cancelled (rescheduled) | hiring (this worker may be booked again) | host told |
 | `pending` past the acknowledgement deadline | cancelled | hiring (next candidate) | cancelled remotely; host told |
 | `confirmed` | confirmed | booked | access details sent privately, once |
 | `confirmed` still, `NO_SHOW_GRACE` after the window opened | cancelled, no-show | hiring (or needs_host) | the same |
@@ -30,7 +31,7 @@ from domain.ports import BookingState, UnitOfWork
 from domain.properties import Property
 from domain.tasks import Task, TaskStatus
 from tools.context import AppDeps, record_event
-from tools.hiring import booking_request, load_hire, mark_needs_host, rehire_or_ask, send_access
+from tools.hiring import load_hire, mark_needs_host, rehire_or_ask, send_access
 
 FOLLOWED_HIRES = (HireStatus.BOOKED, HireStatus.CONFIRMED, HireStatus.IN_PROGRESS)
 BOOKING_TO_HIRE = {
@@ -48,6 +49,7 @@ class TrackReport:
     changed: int = 0
     cancelled: int = 0
     redispatched: int = 0
+    rescheduled: int = 0
     no_shows: int = 0
     access_sent: int = 0
     errors: list[str] = field(default_factory=list)
@@ -94,6 +96,11 @@ async def _follow(deps: AppDeps, hire: Hire, report: TrackReport) -> None:
         report.cancelled += 1
         await _apply(deps, hire.id, state, report, note=f"the task is {task.status.value}")
         return
+    if hire.request is not None and hire.request.start != task.window_start and task.status is TaskStatus.BOOKED:
+        state = await deps.marketplace.cancel_booking(hire.booking_id)
+        if state.status == "cancelled":
+            await _moved(deps, hire.id, report)
+            return
     state = await deps.marketplace.get_booking(hire.booking_id)
     report.polled += 1
     now = deps.clock.now()
@@ -110,6 +117,29 @@ async def _follow(deps: AppDeps, hire: Hire, report: TrackReport) -> None:
     await _apply(deps, hire.id, state, report)
     if state.status in ("confirmed", "in_progress") and await send_access(deps, hire.id):
         report.access_sent += 1
+
+
+async def _moved(deps: AppDeps, hire_id: str, report: TrackReport) -> None:
+    """The task's window moved (a changed stay): the booking for the old time is cancelled and the task
+    is booked again for the new one, this worker included; the host and the worker both hear of it."""
+    now = deps.clock.now()
+    async with deps.uow() as uow:
+        loaded = await load_hire(uow, hire_id)
+        if loaded is None or not loaded[0].is_live:
+            return
+        hire, task, prop = loaded
+        local = task.window_start.astimezone(prop.zone)
+        why = f"{task.kind.value} at {prop.name} moved to {local:%a %d %b %H:%M}"
+        hire.rescheduled = True
+        hire.transition(HireStatus.CANCELLED, now, why)
+        await uow.hires.update(hire)
+        if task.status is TaskStatus.BOOKED:
+            task.transition(TaskStatus.HIRING, now, why)
+            await uow.tasks.update(task)
+        text = f"The {why}: {hire.worker_name}'s booking for the old time is cancelled; booking again."
+        await record_event(deps, uow, EventKind.HIRE_REDISPATCHED, prop, hire.id, text)
+        await uow.commit()
+    report.rescheduled += 1
 
 
 async def _give_up(deps: AppDeps, hire_id: str, report: TrackReport, *, no_show: bool) -> None:
@@ -132,7 +162,7 @@ async def _give_up(deps: AppDeps, hire_id: str, report: TrackReport, *, no_show:
             report.redispatched += 1
         hire.transition(HireStatus.CANCELLED, now, why)
         await uow.hires.update(hire)
-        await rehire_or_ask(deps, uow, task, prop, hire.attempt, why)
+        await rehire_or_ask(deps, uow, task, prop, why)
         if task.status is TaskStatus.HIRING:
             text = f"{why}: booking cancelled, looking for someone else."
             await record_event(deps, uow, EventKind.HIRE_REDISPATCHED, prop, hire.id, text)
@@ -188,7 +218,7 @@ async def _task_follows(
         if task.status is TaskStatus.IN_PROGRESS:
             await mark_needs_host(deps, uow, task, prop, why + " after starting")
             return
-        await rehire_or_ask(deps, uow, task, prop, hire.attempt, why)
+        await rehire_or_ask(deps, uow, task, prop, why)
         if task.status is TaskStatus.HIRING:
             text = f"{why}: looking for someone else."
             await record_event(deps, uow, EventKind.HIRE_CANCELLED, prop, hire.id, text)
@@ -204,11 +234,11 @@ async def _drop_if_cancelled(deps: AppDeps, hire: Hire, report: TrackReport) -> 
     loaded = await _load(deps, hire.id)
     if loaded is None:
         return
-    hire, task, prop = loaded
+    hire, task, _ = loaded
     if task.status is not TaskStatus.CANCELLED or hire.status not in (HireStatus.REQUESTED, HireStatus.PROPOSED):
         return
-    if hire.status is HireStatus.REQUESTED:
-        found = await deps.marketplace.recover_booking(booking_request(hire, task, prop))
+    if hire.status is HireStatus.REQUESTED and hire.request is not None:
+        found = await deps.marketplace.recover_booking(hire.request)
         if found is not None and found.status != "cancelled":
             await deps.marketplace.cancel_booking(found.booking_id)
     now = deps.clock.now()

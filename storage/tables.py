@@ -255,6 +255,8 @@ hires = Table(
     Column("no_show", Boolean, nullable=False, server_default=false()),
     Column("conversation_id", String, nullable=True),
     Column("access_sent_at", UTCDateTime, nullable=True),
+    Column("request", JSON, nullable=True),  # the booking request, stored before the first send
+    Column("rescheduled", Boolean, nullable=False, server_default=false()),
     UniqueConstraint("idempotency_key"),
     Index(None, "task_id"),
     Index(None, "host_id", "created_at"),

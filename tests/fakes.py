@@ -14,8 +14,8 @@ from decimal import Decimal
 from domain.calendar import FeedSnapshot
 from domain.errors import MarketplaceError, MarketplaceUnavailable
 from domain.events import Event
-from domain.hires import Worker
-from domain.ports import BookingRequest, BookingState, PrivateMessage
+from domain.hires import BookingRequest, Worker
+from domain.ports import BookingState, PrivateMessage
 
 
 @dataclass

@@ -26,10 +26,10 @@ from domain.errors import (
     PermissionDenied,
 )
 from domain.events import EventKind
-from domain.hires import Hire, HireStatus
+from domain.hires import BookingRequest, Hire, HireStatus
 from domain.hiring import MAX_ATTEMPTS, can_still_hire, check_caps, committed_spend, month_start, task_hours
 from domain.hosts import Channel, Role
-from domain.ports import BookingRequest, BookingState, PrivateMessage, UnitOfWork
+from domain.ports import BookingState, PrivateMessage, UnitOfWork
 from domain.properties import Property
 from domain.tasks import Task, TaskKind, TaskStatus
 from tools.context import AppDeps, ToolContext, audit, record_event
@@ -40,6 +40,7 @@ class Sent(enum.StrEnum):
     RETRY = "retry"  # the marketplace could not be reached: the hire stays `requested`, same key next run
     REFUSED = "refused"  # the marketplace refused: the hire failed; the task goes back to hiring or to the host
     GONE = "gone"  # the hire or its task is no longer there to send
+    MOVED = "moved"  # the task moved while its create waited for an answer: dropped, to be booked again
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +100,21 @@ async def send_booking(deps: AppDeps, hire_id: str) -> SendResult:
     if loaded is None or loaded[0].status is not HireStatus.REQUESTED:
         return SendResult(Sent.GONE)
     hire, task, prop = loaded
+    request = hire.request
+    if request is None:  # cleared before requests were stored: store it now, before the first send
+        request = booking_request(hire, task, prop)
+        async with deps.uow() as uow:
+            stored = await uow.hires.get(hire.id)
+            if stored is None or stored.status is not HireStatus.REQUESTED:
+                return SendResult(Sent.GONE)
+            stored.request = request
+            await uow.hires.update(stored)
+            await uow.commit()
+    if request.start != task.window_start:  # the task moved before the marketplace ever answered
+        await _moved_before_answer(deps, hire.id, request)
+        return SendResult(Sent.MOVED, "the task moved; booking again for the new time")
     try:
-        state = await deps.marketplace.create_booking(booking_request(hire, task, prop))
+        state = await deps.marketplace.create_booking(request)
     except MarketplaceUnavailable as exc:
         return SendResult(Sent.RETRY, f"{exc} (will retry with the same key)")
     except MarketplaceError as exc:
@@ -110,6 +124,22 @@ async def send_booking(deps: AppDeps, hire_id: str) -> SendResult:
     if state.status == "confirmed":
         await send_access(deps, hire.id)
     return SendResult(Sent.BOOKED)
+
+
+async def _moved_before_answer(deps: AppDeps, hire_id: str, request: BookingRequest) -> None:
+    """Cancel whatever an earlier send of `request` may have made, and drop the hire (not the worker's
+    fault): the task, still hiring, is booked again for its new window on the next run."""
+    found = await deps.marketplace.recover_booking(request)
+    if found is not None and found.status != "cancelled":
+        await deps.marketplace.cancel_booking(found.booking_id)
+    async with deps.uow() as uow:
+        hire = await uow.hires.get(hire_id)
+        if hire is None or hire.status is not HireStatus.REQUESTED:
+            return
+        hire.rescheduled = True
+        hire.transition(HireStatus.CANCELLED, deps.clock.now(), "the task moved before the marketplace answered")
+        await uow.hires.update(hire)
+        await uow.commit()
 
 
 async def _booked(deps: AppDeps, hire_id: str, state: BookingState) -> None:
@@ -145,15 +175,16 @@ async def _refused(deps: AppDeps, hire_id: str, error: str) -> None:
         hire, task, prop = loaded
         hire.transition(HireStatus.FAILED, now, error)
         await uow.hires.update(hire)
-        await rehire_or_ask(deps, uow, task, prop, hire.attempt, f"the marketplace refused {hire.worker_name}: {error}")
+        await rehire_or_ask(deps, uow, task, prop, f"the marketplace refused {hire.worker_name}: {error}")
         await uow.commit()
 
 
-async def rehire_or_ask(deps: AppDeps, uow: UnitOfWork, task: Task, prop: Property, attempts: int, why: str) -> None:
+async def rehire_or_ask(deps: AppDeps, uow: UnitOfWork, task: Task, prop: Property, why: str) -> None:
     """After a hire ended without the work: back to hiring (the next candidate) if there is still time
     and attempts left, else the host is asked. Either way the task never stays in limbo."""
     if task.status is TaskStatus.CANCELLED or not task.is_open:
         return
+    attempts = sum(1 for h in await uow.hires.list_for_task(task.id) if not h.rescheduled)
     now = deps.clock.now()
     if attempts < MAX_ATTEMPTS and can_still_hire(task.deadline, task_hours(task, prop), now):
         if task.status is not TaskStatus.HIRING:
@@ -314,6 +345,7 @@ async def decide_approval(ctx: ToolContext, *, approval_id: str, approve: bool, 
         who = f"{actor.member_id} via {actor.channel.value}"
         if approve:
             hire.transition(HireStatus.REQUESTED, now, f"approved by {who}")
+            hire.request = booking_request(hire, task, prop)  # stored before the first send
             task.transition(TaskStatus.HIRING, now, f"approved by {who}")
             await uow.tasks.update(task)
             text = f"Approved by {who}: {hire.worker_name} for {task.kind.value} at {prop.name}, {hire.price}."
@@ -334,6 +366,7 @@ async def decide_approval(ctx: ToolContext, *, approval_id: str, approve: bool, 
             Sent.RETRY: " The marketplace is not answering; the booking will be retried shortly.",
             Sent.REFUSED: f" The marketplace refused it: {sent.detail}",
             Sent.GONE: "",
+            Sent.MOVED: " The task moved meanwhile; it will be booked again for the new time.",
         }[sent.outcome]
     async with deps.uow() as uow:
         hire_now, task_now = await uow.hires.get(hire.id), await uow.tasks.get(task.id)

@@ -37,8 +37,8 @@ from typing import Any
 
 import httpx
 
-from domain.hires import Worker
-from domain.ports import BookingRequest, BookingState, PrivateMessage
+from domain.hires import BookingRequest, Worker
+from domain.ports import BookingState, PrivateMessage
 from integrations.rentahuman.errors import RentAHumanConflict
 from integrations.rentahuman.hiring import HiringCalls
 from integrations.rentahuman.messaging import MessagingCalls

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Row, select
 
 from domain.approvals import Approval, ApprovalStatus
-from domain.hires import Hire, HireStatus, StatusChange
+from domain.hires import BookingRequest, Hire, HireStatus, StatusChange
 from domain.tasks import Task, TaskKind, TaskStatus
 from storage import tables as t
 from storage.repositories.base import SqlRepository
@@ -127,7 +127,22 @@ def _hire_values(hire: Hire) -> dict[str, Any]:
         "sandbox": hire.sandbox, "history": history, "completed_on_time": hire.completed_on_time,
         "final_cost": hire.final_cost, "completed_at": hire.completed_at, "evidence": list(hire.evidence),
         "no_show": hire.no_show, "conversation_id": hire.conversation_id, "access_sent_at": hire.access_sent_at,
+        "request": None if hire.request is None else _request_json(hire.request), "rescheduled": hire.rescheduled,
     }  # fmt: skip
+
+
+def _request_json(request: BookingRequest) -> dict[str, Any]:
+    return {
+        "worker_id": request.worker_id, "title": request.title, "description": request.description,
+        "start": as_utc(request.start).isoformat(), "estimated_hours": request.estimated_hours,
+        "idempotency_key": request.idempotency_key, "category": request.category,
+    }  # fmt: skip
+
+
+def _request(data: dict[str, Any] | None) -> BookingRequest | None:
+    if data is None:
+        return None
+    return BookingRequest(**(data | {"start": datetime.fromisoformat(data["start"])}))
 
 
 def _hire(row: Row[Any]) -> Hire:
@@ -139,7 +154,8 @@ def _hire(row: Row[Any]) -> Hire:
         booking_id=row.booking_id, escrow_id=row.escrow_id, bounty_id=row.bounty_id, sandbox=row.sandbox,
         history=history, completed_on_time=row.completed_on_time, final_cost=row.final_cost,
         completed_at=row.completed_at, evidence=tuple(row.evidence or ()), no_show=row.no_show,
-        conversation_id=row.conversation_id, access_sent_at=row.access_sent_at,
+        conversation_id=row.conversation_id, access_sent_at=row.access_sent_at, request=_request(row.request),
+        rescheduled=row.rescheduled,
     )  # fmt: skip
 
 

@@ -329,3 +329,52 @@ async def test_two_hiring_runs_at_once_book_each_task_once(world: World) -> None
     hires = await _hires(world)
     assert len({h.task_id for h in hires}) == len(hires) == 3
     assert len(world.market.bookings) == 3
+
+
+# --- a task that moves ----------------------------------------------------------------------
+
+
+async def test_a_moved_stay_cancels_the_booking_for_the_old_time_and_books_the_new_one(world: World) -> None:
+    first = await _booked_clean(world)
+    world.publish(("a", date(2026, 11, 26), 3))  # the guest stays a night longer: the clean moves a day
+    report = await run_pipeline(world.deps, force_sync=True)
+    assert (report.track.rescheduled, report.hire.booked) == (1, 1)
+    assert world.market.bookings[first.booking_id or ""].status == "cancelled"
+    old, new = await _hires(world)
+    assert (old.status, old.rescheduled, new.worker_id, new.status) == (
+        HireStatus.CANCELLED, True, "w1", HireStatus.BOOKED
+    )  # fmt: skip
+    assert new.request is not None and new.request.start == CLEAN_STARTS + timedelta(days=1)
+    assert world.market.requests[-1].start == CLEAN_STARTS + timedelta(days=1)
+    assert any(k is EventKind.HIRE_REDISPATCHED and "moved to Sun 29 Nov 11:00" in m for k, m in await _events(world))
+
+
+async def test_a_task_that_moved_while_its_create_went_unanswered_is_booked_for_the_new_time(world: World) -> None:
+    world.publish(("a", date(2026, 11, 26), 2))
+    world.market.lose_next_response = True
+    await run_pipeline(world.deps, force_sync=True)
+    [lost] = await _hires(world)
+    assert lost.status is HireStatus.REQUESTED and lost.request is not None
+    world.publish(("a", date(2026, 11, 26), 3))
+    await run_pipeline(
+        world.deps, force_sync=True
+    )  # the old send is found again and cancelled, never resent for the new time
+    await run_pipeline(world.deps)
+    old, new = await _hires(world)
+    assert (old.status, old.rescheduled) == (HireStatus.CANCELLED, True)
+    assert world.market.bookings[world.market.by_key[old.idempotency_key]].status == "cancelled"
+    assert (new.status, new.request.start if new.request else None) == (
+        HireStatus.BOOKED, CLEAN_STARTS + timedelta(days=1)
+    )  # fmt: skip
+    live = [b for b in world.market.bookings.values() if b.status != "cancelled"]
+    assert len(live) == 1
+
+
+async def test_a_retry_sends_exactly_the_stored_request_even_after_the_property_changed(world: World) -> None:
+    world.publish(("a", date(2026, 11, 26), 2))
+    world.market.unavailable_times = 1
+    await run_pipeline(world.deps, force_sync=True)
+    await _edit_property(world, bedrooms=3)  # would change the public description
+    await run_pipeline(world.deps)
+    first, retry = world.market.requests
+    assert first == retry  # same key, same body: the marketplace replays instead of refusing a mismatch

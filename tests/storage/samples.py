@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from domain.approvals import Approval, ApprovalStatus
 from domain.events import AuditEntry, Event, EventKind
 from domain.feeds import Feed, FeedHealth, FeedOptions, Platform
-from domain.hires import Hire, HireStatus, StatusChange
+from domain.hires import BookingRequest, Hire, HireStatus, StatusChange
 from domain.hosts import Host, Member, Role
 from domain.ports import UnitOfWork
 from domain.properties import HiringPolicy, PlanningRules, Property
@@ -106,7 +106,11 @@ def a_hire(**kw: Any) -> Hire:
         history=[StatusChange(at(10.5), HireStatus.BOOKED, "pending"), StatusChange(at(11), HireStatus.COMPLETED)],
         completed_on_time=False, final_cost=Decimal("90.00"), completed_at=at(13.5),
         evidence=("https://evidence.example/1.jpg", "All rooms done"), no_show=False, conversation_id="conv_1",
-        access_sent_at=at(10.75),
+        access_sent_at=at(10.75), rescheduled=False,
+        request=BookingRequest(
+            worker_id="w1", title="Turnover clean in Lisbon (ref 0a1b2c3d)", description="3 h clean, 11:00 to 16:00.",
+            start=at(20), estimated_hours=3.0, idempotency_key="hire-task_1-2",
+        ),
     )  # fmt: skip
     return Hire(**(defaults | kw))
 

@@ -101,6 +101,8 @@ CHANGED: dict[str, Any] = {
         no_show=True,
         conversation_id=None,
         access_sent_at=None,
+        request=None,
+        rescheduled=True,
     ),
     "approval": an_approval(status=ApprovalStatus.OPEN, decided_by=None, decided_at=None),
     "event": an_event(notified_at=None, payload={}, property_id=None),

@@ -1,4 +1,5 @@
 """Hire outcomes and private access: when the work was finished, its evidence, no-shows, the conversation;
+the booking request stored before the first send, and whether the hire ended because its task moved;
 hires are looked up by status for tracking.
 
 Revision ID: 0005
@@ -24,11 +25,14 @@ def upgrade() -> None:
         batch.add_column(sa.Column("no_show", sa.Boolean(), nullable=False, server_default=sa.false()))
         batch.add_column(sa.Column("conversation_id", sa.String(), nullable=True))
         batch.add_column(sa.Column("access_sent_at", sa.DateTime(timezone=True), nullable=True))
+        batch.add_column(sa.Column("request", sa.JSON(), nullable=True))
+        batch.add_column(sa.Column("rescheduled", sa.Boolean(), nullable=False, server_default=sa.false()))
     op.create_index("ix_hires_status", "hires", ["status"])
 
 
 def downgrade() -> None:
     op.drop_index("ix_hires_status", "hires")
     with op.batch_alter_table("hires") as batch:
-        for name in ("access_sent_at", "conversation_id", "no_show", "evidence", "completed_at"):
+        for name in ("rescheduled", "request", "access_sent_at", "conversation_id", "no_show", "evidence",
+                     "completed_at"):  # fmt: skip
             batch.drop_column(name)

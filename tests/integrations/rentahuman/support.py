@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from domain.ports import BookingRequest
+from domain.hires import BookingRequest
 from integrations.rentahuman.client import RentAHumanClient
 from integrations.rentahuman.retry import RetryPolicy
 
