@@ -92,6 +92,7 @@ async def hire_tasks(deps: AppDeps) -> HireReport:
     now = deps.clock.now()
     report = HireReport()
     report.approvals_expired = await expire_approvals(deps)
+    await _hand_over_missed(deps, report)
     horizon = now + timedelta(days=deps.config.hire_horizon_days)
     async with deps.uow() as uow:
         tasks = [t for t in await uow.tasks.list_by_status(HIREABLE) if t.window_start <= horizon and t.deadline > now]
@@ -113,6 +114,41 @@ async def hire_tasks(deps: AppDeps) -> HireReport:
         for task in tasks:
             group.create_task(one(task))
     return report
+
+
+async def _hand_over_missed(deps: AppDeps, report: HireReport) -> None:
+    """A task whose window ended while nobody was booked goes to the host, never left hiring.
+
+    A create still waiting for its answer is looked up first and cancelled if it was made: nobody
+    should turn up after the window for work the host has taken over.
+    """
+    now = deps.clock.now()
+    async with deps.uow() as uow:
+        missed = [t for t in await uow.tasks.list_by_status(HIREABLE) if t.deadline <= now]
+    for task in missed:
+        async with deps.uow() as uow:
+            hires = await uow.hires.list_for_task(task.id)
+        try:
+            for hire in hires:
+                if hire.status is HireStatus.REQUESTED and hire.request is not None:
+                    found = await deps.marketplace.recover_booking(hire.request)
+                    if found is not None and found.status != "cancelled":
+                        await deps.marketplace.cancel_booking(found.booking_id)
+        except MarketplaceError as exc:
+            report.errors.append(f"task {task.id}: {exc} (will look again next run)")
+            continue
+        async with deps.uow() as uow:
+            current = await uow.tasks.get(task.id)
+            prop = await uow.properties.get(task.property_id)
+            if current is None or prop is None or current.status not in HIREABLE:
+                continue
+            for hire in await uow.hires.list_for_task(task.id):
+                if hire.status is HireStatus.REQUESTED:
+                    hire.transition(HireStatus.CANCELLED, now, "the task's window ended before a booking")
+                    await uow.hires.update(hire)
+            await mark_needs_host(deps, uow, current, prop, "its window ended and nobody could be booked in time")
+            await uow.commit()
+        report.needs_host += 1
 
 
 async def _hire_one(run: _Run, task_id: str) -> None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from domain.errors import MarketplaceError
 from domain.events import EventKind
@@ -33,6 +34,7 @@ from domain.tasks import Task, TaskStatus
 from tools.context import AppDeps, record_event
 from tools.hiring import load_hire, mark_needs_host, rehire_or_ask, send_access
 
+UNFINISHED_AFTER = timedelta(hours=12)  # in progress this long past the deadline: the host is asked
 FOLLOWED_HIRES = (HireStatus.BOOKED, HireStatus.CONFIRMED, HireStatus.IN_PROGRESS)
 BOOKING_TO_HIRE = {
     "pending": HireStatus.BOOKED,
@@ -117,6 +119,22 @@ async def _follow(deps: AppDeps, hire: Hire, report: TrackReport) -> None:
     await _apply(deps, hire.id, state, report)
     if state.status in ("confirmed", "in_progress") and await send_access(deps, hire.id):
         report.access_sent += 1
+    if state.status == "in_progress" and now >= task.deadline + UNFINISHED_AFTER:
+        await _unfinished(deps, hire.id)
+
+
+async def _unfinished(deps: AppDeps, hire_id: str) -> None:
+    """Started but still not reported finished long after the deadline: the host looks; we keep polling."""
+    async with deps.uow() as uow:
+        loaded = await load_hire(uow, hire_id)
+        if loaded is None or loaded[1].status is not TaskStatus.IN_PROGRESS:
+            return
+        hire, task, prop = loaded
+        hours = int(UNFINISHED_AFTER.total_seconds() // 3600)
+        await mark_needs_host(
+            deps, uow, task, prop, f"{hire.worker_name} started but has not finished {hours} h after the deadline"
+        )
+        await uow.commit()
 
 
 async def _moved(deps: AppDeps, hire_id: str, report: TrackReport) -> None:

@@ -378,3 +378,42 @@ async def test_a_retry_sends_exactly_the_stored_request_even_after_the_property_
     await run_pipeline(world.deps)
     first, retry = world.market.requests
     assert first == retry  # same key, same body: the marketplace replays instead of refusing a mismatch
+
+
+# --- nothing left in limbo ------------------------------------------------------------------
+
+
+async def test_a_window_that_ends_while_the_marketplace_is_down_goes_to_the_host(world: World) -> None:
+    world.publish(("a", date(2026, 11, 26), 2))
+    world.market.lose_next_response = True  # the create is made, its answer lost...
+    await run_pipeline(world.deps, force_sync=True)
+    world.market.unavailable_times = 1000  # ...and every resend fails until the window is over
+    world.clock.set(CLEAN_STARTS + timedelta(hours=2))
+    await run_pipeline(world.deps)
+    assert (await _task(world)).status is TaskStatus.HIRING  # still time: it keeps trying
+    world.clock.set(CLEAN_STARTS + timedelta(hours=5))
+    report = await run_pipeline(world.deps)
+    task = await _task(world)
+    assert (task.status, task.status_reason) == (
+        TaskStatus.NEEDS_HOST, "its window ended and nobody could be booked in time"
+    )  # fmt: skip
+    assert report.hire.needs_host == 1
+    [hire] = await _hires(world)
+    assert hire.status is HireStatus.CANCELLED
+    assert [b.status for b in world.market.bookings.values()] == ["cancelled"]  # nobody turns up late
+
+
+async def test_work_started_but_never_reported_finished_goes_to_the_host_and_still_completes(world: World) -> None:
+    first = await _booked_clean(world)
+    world.market.set_status(first.booking_id or "", "in_progress")
+    world.clock.set(CLEAN_STARTS + timedelta(hours=16))
+    await run_pipeline(world.deps)
+    assert (await _task(world)).status is TaskStatus.IN_PROGRESS
+    world.clock.set(CLEAN_STARTS + timedelta(hours=17))
+    await run_pipeline(world.deps)
+    task = await _task(world)
+    assert task.status is TaskStatus.NEEDS_HOST and "has not finished 12 h after the deadline" in task.status_reason
+    world.market.set_status(first.booking_id or "", "completed", at=CLEAN_STARTS + timedelta(hours=18))
+    await run_pipeline(world.deps)
+    assert (await _task(world)).status is TaskStatus.DONE
+    assert (await _hires(world))[0].completed_on_time is False
