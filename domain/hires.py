@@ -101,6 +101,7 @@ class Hire:
     access_sent_at: datetime | None = None
     request: BookingRequest | None = None  # set when the hire is cleared to be sent, before the first send
     rescheduled: bool = False  # cancelled by us because the task moved: not the worker's fault
+    sends: int = 0  # creates begun for this hire; from the second on, the marketplace is searched first
 
     @staticmethod
     def key_for(task_id: str, attempt: int) -> str:
@@ -114,6 +115,10 @@ class Hire:
     def confirmed(self) -> bool:
         """The worker has accepted (or already started or finished)."""
         return self.status in (HireStatus.CONFIRMED, HireStatus.IN_PROGRESS, HireStatus.COMPLETED)
+
+    def can_become(self, target: HireStatus) -> bool:
+        """Whether `target` is a move forward from here (a stale or repeated status is not)."""
+        return target in _ALLOWED[self.status]
 
     def transition(self, target: HireStatus, at: datetime, note: str = "") -> None:
         if target == self.status:

@@ -60,10 +60,24 @@ class SearchCriteria:
         )
 
 
+MIN_HOURS, MAX_HOURS = 0.5, 168.0  # what the marketplace accepts as `estimatedHours`
+
+
 def task_hours(task: Task, prop: Property) -> float:
-    if task.kind is TaskKind.CLEAN:
-        return prop.cleaning_minutes / 60
-    return 1.0
+    """The hours a task is booked (and priced) for, within what the marketplace accepts."""
+    hours = prop.cleaning_minutes / 60 if task.kind is TaskKind.CLEAN else 1.0
+    return min(max(hours, MIN_HOURS), MAX_HOURS)
+
+
+def booked_at(hire: Hire) -> datetime:
+    """When the marketplace first held the booking (the acknowledgement clock starts there)."""
+    held = (HireStatus.BOOKED, HireStatus.CONFIRMED, HireStatus.IN_PROGRESS)
+    return next((change.at for change in hire.history if change.status in held), hire.created_at)
+
+
+def above_price(hire: Hire, total: Decimal | None) -> bool:
+    """The marketplace charges more than the price that was checked against the caps and approved."""
+    return total is not None and total > hire.price
 
 
 def criteria_for(task: Task, prop: Property) -> SearchCriteria:

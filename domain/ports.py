@@ -7,7 +7,7 @@ Every port ships a real fake (in-memory store, frozen clock, recording notifier,
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from types import TracebackType
@@ -214,7 +214,7 @@ class PrivateMessage:
 
     worker_id: str
     subject: str
-    text: str  # private: never logged, never put in an event
+    text: str = field(repr=False)  # private: never logged, never put in an event, not in repr
     idempotency_key: str
 
 

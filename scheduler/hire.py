@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from domain.approvals import Approval
-from domain.errors import BudgetExceeded, Conflict, MarketplaceError
+from domain.errors import BudgetExceeded, Conflict, MarketplaceError, TurnoverError
 from domain.events import EventKind
 from domain.hires import Hire, HireStatus, Worker
 from domain.hiring import (
@@ -28,18 +28,20 @@ from domain.hiring import (
     Route,
     SearchCriteria,
     Track,
+    can_still_hire,
     check_caps,
     committed_spend,
     criteria_for,
     month_start,
     rank_candidates,
     route_for,
+    task_hours,
 )
 from domain.ports import Marketplace, UnitOfWork
 from domain.properties import Property
 from domain.tasks import Task, TaskStatus
 from tools.context import AppDeps, record_event
-from tools.hiring import Sent, booking_request, expire_approvals, mark_needs_host, send_booking
+from tools.hiring import Sent, booking_request, cancel_lost_create, expire_approvals, mark_needs_host, send_booking
 
 HIREABLE = (TaskStatus.PLANNED, TaskStatus.HIRING)
 
@@ -85,6 +87,10 @@ class _Run:
     report: HireReport
     searches: Searches
     tracks: dict[str, list[Hire]] = field(default_factory=dict)  # host id -> its hires, loaded once
+    locks: dict[str, asyncio.Lock] = field(default_factory=dict)
+
+    def host_lock(self, host_id: str) -> asyncio.Lock:
+        return self.locks.setdefault(host_id, asyncio.Lock())
 
 
 async def hire_tasks(deps: AppDeps) -> HireReport:
@@ -107,7 +113,7 @@ async def hire_tasks(deps: AppDeps) -> HireReport:
         async with gate:
             try:
                 await _hire_one(run, task.id)
-            except MarketplaceError as exc:
+            except TurnoverError as exc:  # one task's trouble is reported, never the whole pass aborted
                 report.errors.append(f"task {task.id}: {exc}")
 
     async with asyncio.TaskGroup() as group:
@@ -119,31 +125,30 @@ async def hire_tasks(deps: AppDeps) -> HireReport:
 async def _hand_over_missed(deps: AppDeps, report: HireReport) -> None:
     """A task whose window ended while nobody was booked goes to the host, never left hiring.
 
-    A create still waiting for its answer is looked up first and cancelled if it was made: nobody
-    should turn up after the window for work the host has taken over.
+    A create still waiting for its answer is looked up and cancelled if it was made: nobody should
+    turn up after the window for work the host has taken over. If the marketplace cannot be asked,
+    the host is told anyway and the tracking step keeps looking for that booking until it can.
     """
     now = deps.clock.now()
     async with deps.uow() as uow:
         missed = [t for t in await uow.tasks.list_by_status(HIREABLE) if t.deadline <= now]
     for task in missed:
         async with deps.uow() as uow:
-            hires = await uow.hires.list_for_task(task.id)
-        try:
-            for hire in hires:
-                if hire.status is HireStatus.REQUESTED and hire.request is not None:
-                    found = await deps.marketplace.recover_booking(hire.request)
-                    if found is not None and found.status != "cancelled":
-                        await deps.marketplace.cancel_booking(found.booking_id)
-        except MarketplaceError as exc:
-            report.errors.append(f"task {task.id}: {exc} (will look again next run)")
-            continue
+            waiting = [h for h in await uow.hires.list_for_task(task.id) if h.status is HireStatus.REQUESTED]
+        unchecked: set[str] = set()
+        for hire in waiting:
+            try:
+                await cancel_lost_create(deps, hire)
+            except MarketplaceError as exc:
+                unchecked.add(hire.id)
+                report.errors.append(f"task {task.id}: {exc} (will look for its booking again)")
         async with deps.uow() as uow:
             current = await uow.tasks.get(task.id)
             prop = await uow.properties.get(task.property_id)
             if current is None or prop is None or current.status not in HIREABLE:
                 continue
             for hire in await uow.hires.list_for_task(task.id):
-                if hire.status is HireStatus.REQUESTED:
+                if hire.status is HireStatus.REQUESTED and hire.id not in unchecked:
                     hire.transition(HireStatus.CANCELLED, now, "the task's window ended before a booking")
                     await uow.hires.update(hire)
             await mark_needs_host(deps, uow, current, prop, "its window ended and nobody could be booked in time")
@@ -169,6 +174,9 @@ async def _hire_one(run: _Run, task_id: str) -> None:
     if len(counted) >= MAX_ATTEMPTS:
         await _needs_host(run, task.id, f"{len(counted)} workers were tried and none did the job")
         return
+    if not can_still_hire(task.deadline, task_hours(task, prop), deps.clock.now()):
+        await _needs_host(run, task.id, "too little of its window is left to book someone")
+        return
     tried = frozenset(h.worker_id for h in counted)
     criteria = criteria_for(task, prop)
     window = (task.window_start, task.deadline)
@@ -191,7 +199,10 @@ async def _commit_to(run: _Run, task_id: str, prop: Property, best: Candidate, *
     deps, report = run.deps, run.report
     now = deps.clock.now()
     try:
-        async with deps.uow() as uow:
+        # One host's spending is checked and committed one hire at a time within a run, so tasks hired
+        # concurrently cannot each pass the monthly caps on the same remainder. (On SQLite every unit of
+        # work is serialised anyway; on PostgreSQL two separate processes could still race.)
+        async with run.host_lock(prop.host_id), deps.uow() as uow:
             task = await uow.tasks.get(task_id)
             host = await uow.hosts.get(prop.host_id)
             if task is None or host is None or task.status not in HIREABLE:
@@ -225,6 +236,7 @@ async def _commit_to(run: _Run, task_id: str, prop: Property, best: Candidate, *
             )  # fmt: skip
             if route is Route.AUTO:
                 hire.request = booking_request(hire, task, prop)  # stored before the first send
+                hire.sends = 1
             await uow.hires.add(hire)
             if route is Route.APPROVAL:
                 await _propose(deps, uow, task, prop, hire, widened)
@@ -238,11 +250,11 @@ async def _commit_to(run: _Run, task_id: str, prop: Property, best: Candidate, *
             await uow.commit()
     except Conflict:
         return  # the same (task, attempt) key was stored by a concurrent run: that run sends it
-    await _send(run, hire.id)
+    await _send(run, hire.id, first=True)
 
 
-async def _send(run: _Run, hire_id: str) -> None:
-    result = await send_booking(run.deps, hire_id)
+async def _send(run: _Run, hire_id: str, *, first: bool = False) -> None:
+    result = await send_booking(run.deps, hire_id, first=first)
     if result.outcome is Sent.BOOKED:
         run.report.booked += 1
     elif result.outcome in (Sent.RETRY, Sent.REFUSED):

@@ -24,15 +24,15 @@ import asyncio
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from domain.errors import MarketplaceError
+from domain.errors import TurnoverError
 from domain.events import EventKind
 from domain.hires import Hire, HireStatus
-from domain.hiring import ack_deadline, is_no_show
+from domain.hiring import ack_deadline, booked_at, is_no_show
 from domain.ports import BookingState, UnitOfWork
 from domain.properties import Property
 from domain.tasks import Task, TaskStatus
 from tools.context import AppDeps, record_event
-from tools.hiring import load_hire, mark_needs_host, rehire_or_ask, send_access
+from tools.hiring import cancel_lost_create, load_hire, mark_needs_host, rehire_or_ask, send_access
 
 UNFINISHED_AFTER = timedelta(hours=12)  # in progress this long past the deadline: the host is asked
 FOLLOWED_HIRES = (HireStatus.BOOKED, HireStatus.CONFIRMED, HireStatus.IN_PROGRESS)
@@ -71,7 +71,7 @@ async def track_hires(deps: AppDeps) -> TrackReport:
                     await _follow(deps, hire, report)
                 else:
                     await _drop_if_cancelled(deps, hire, report)
-            except MarketplaceError as exc:
+            except TurnoverError as exc:  # one hire's trouble is reported, never the whole pass aborted
                 report.errors.append(f"hire {hire.id}: {exc}")
 
     async with asyncio.TaskGroup() as group:
@@ -93,6 +93,8 @@ async def _follow(deps: AppDeps, hire: Hire, report: TrackReport) -> None:
     hire, task, prop = loaded
     if not hire.is_live or hire.booking_id is None:
         return
+    if task.status in (TaskStatus.PLANNED, TaskStatus.HIRING):  # reopened (or raced) while still booked
+        task = await _align(deps, hire.id) or task
     if task.status in (TaskStatus.CANCELLED, TaskStatus.DONE) or not task.is_open:
         state = await deps.marketplace.cancel_booking(hire.booking_id)
         report.cancelled += 1
@@ -106,7 +108,7 @@ async def _follow(deps: AppDeps, hire: Hire, report: TrackReport) -> None:
     state = await deps.marketplace.get_booking(hire.booking_id)
     report.polled += 1
     now = deps.clock.now()
-    if state.status == "pending" and now >= ack_deadline(task.window_start, hire.created_at, prop.policy.ack_hours):
+    if state.status == "pending" and now >= ack_deadline(task.window_start, booked_at(hire), prop.policy.ack_hours):
         state = await deps.marketplace.cancel_booking(hire.booking_id)
         if state.status == "cancelled":
             await _give_up(deps, hire.id, report, no_show=False)
@@ -121,6 +123,24 @@ async def _follow(deps: AppDeps, hire: Hire, report: TrackReport) -> None:
         report.access_sent += 1
     if state.status == "in_progress" and now >= task.deadline + UNFINISHED_AFTER:
         await _unfinished(deps, hire.id)
+
+
+async def _align(deps: AppDeps, hire_id: str) -> Task | None:
+    """A task back in planning (its stay returned) or hiring while its hire is still booked follows the hire,
+    so it is neither hired twice nor left open once the work is done."""
+    now = deps.clock.now()
+    async with deps.uow() as uow:
+        loaded = await load_hire(uow, hire_id)
+        if loaded is None or not loaded[0].is_live or loaded[1].status not in (TaskStatus.PLANNED, TaskStatus.HIRING):
+            return None
+        hire, task, _ = loaded
+        if task.status is TaskStatus.PLANNED:
+            task.transition(TaskStatus.HIRING, now, f"{hire.worker_name} is still booked")
+        task.transition(TaskStatus.BOOKED, now, f"{hire.worker_name} is still booked")
+        task.hire_id = hire.id
+        await uow.tasks.update(task)
+        await uow.commit()
+    return task
 
 
 async def _unfinished(deps: AppDeps, hire_id: str) -> None:
@@ -195,6 +215,8 @@ async def _apply(deps: AppDeps, hire_id: str, state: BookingState, report: Track
         if loaded is None or target is loaded[0].status or not loaded[0].is_live:
             return
         hire, task, prop = loaded
+        if target is not None and not hire.can_become(target):
+            return  # a stale answer (an older status read after a newer one): nothing to learn
         if target is None:  # a status we do not know is never resolved automatically
             if task.is_open and task.status is not TaskStatus.NEEDS_HOST:
                 await mark_needs_host(
@@ -247,24 +269,31 @@ async def _task_follows(
 
 
 async def _drop_if_cancelled(deps: AppDeps, hire: Hire, report: TrackReport) -> None:
-    """A proposed or requested hire whose task was cancelled: withdraw it, and cancel any booking the
-    lost answer of its create may have made (found again by human, start and title)."""
+    """A proposed or requested hire whose task was cancelled (or whose window ended while it waited):
+    withdraw it, and cancel any booking the lost answer of its create may have made (found again by
+    human, start and title)."""
     loaded = await _load(deps, hire.id)
     if loaded is None:
         return
     hire, task, _ = loaded
-    if task.status is not TaskStatus.CANCELLED or hire.status not in (HireStatus.REQUESTED, HireStatus.PROPOSED):
-        return
-    if hire.status is HireStatus.REQUESTED and hire.request is not None:
-        found = await deps.marketplace.recover_booking(hire.request)
-        if found is not None and found.status != "cancelled":
-            await deps.marketplace.cancel_booking(found.booking_id)
     now = deps.clock.now()
+    stranded = task.status is TaskStatus.CANCELLED or (task.deadline <= now and task.status is not TaskStatus.DONE)
+    if not stranded or hire.status not in (HireStatus.REQUESTED, HireStatus.PROPOSED):
+        return
+    if task.status is not TaskStatus.CANCELLED and hire.status is HireStatus.PROPOSED:
+        return  # its approval expires on its own
+    if hire.status is HireStatus.REQUESTED:
+        await cancel_lost_create(deps, hire)
     async with deps.uow() as uow:
         stored = await uow.hires.get(hire.id)
         if stored is None or stored.status not in (HireStatus.REQUESTED, HireStatus.PROPOSED):
             return
-        stored.transition(HireStatus.CANCELLED, now, f"the task was cancelled ({task.status_reason})")
+        why = (
+            f"the task was cancelled ({task.status_reason})"
+            if task.status is TaskStatus.CANCELLED
+            else ("the task's window ended before a booking")
+        )
+        stored.transition(HireStatus.CANCELLED, now, why)
         await uow.hires.update(stored)
         for approval in await uow.approvals.list_open(stored.host_id):
             if approval.hire_id == stored.id and approval.withdraw(now):

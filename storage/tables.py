@@ -257,6 +257,7 @@ hires = Table(
     Column("access_sent_at", UTCDateTime, nullable=True),
     Column("request", JSON, nullable=True),  # the booking request, stored before the first send
     Column("rescheduled", Boolean, nullable=False, server_default=false()),
+    Column("sends", Integer, nullable=False, server_default="0"),
     UniqueConstraint("idempotency_key"),
     Index(None, "task_id"),
     Index(None, "host_id", "created_at"),

@@ -7,6 +7,7 @@ booking. `lose_next_response` commits a booking and then fails as if the reply w
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -43,10 +44,15 @@ class FakeMarketplace:
     by_key: dict[str, str] = field(default_factory=dict)
     requests: list[BookingRequest] = field(default_factory=list)
     messages: list[PrivateMessage] = field(default_factory=list)
+    recovered: list[BookingRequest] = field(default_factory=list)  # look-ups of a create whose answer was lost
     conversations: dict[str, str] = field(default_factory=dict)  # idempotency key -> conversation id
     unavailable_times: int = 0
     lose_next_response: bool = False
     refuse_with: str = ""
+    ignore_keys: bool = False  # like a marketplace that does not honour idempotency keys (Q6: unverified)
+    cancels_unavailable: int = 0  # the next N cancels fail with a 503
+    hold_creates: asyncio.Event | None = None  # creates wait for this before they are made
+    price_rise: Decimal = Decimal(0)  # added to every booking's total (a rate raised after the search)
 
     @property
     def is_sandbox(self) -> bool:
@@ -65,11 +71,16 @@ class FakeMarketplace:
             raise MarketplaceUnavailable("HTTP 503 from the marketplace")
         if self.refuse_with:
             raise MarketplaceError(self.refuse_with)
-        booking_id = self.by_key.get(request.idempotency_key)
+        if self.hold_creates is not None:
+            await self.hold_creates.wait()
+        booking_id = None if self.ignore_keys else self.by_key.get(request.idempotency_key)
         if booking_id is None:
             booking_id = f"bk{len(self.bookings) + 1}"
             self.by_key[request.idempotency_key] = booking_id
-            self.bookings[booking_id] = BookingState(booking_id, request.worker_id, "pending")
+            worker = next((w for w in self.workers if w.id == request.worker_id), None)
+            total = None if worker is None else worker.hourly_rate * Decimal(str(request.estimated_hours))
+            total = None if total is None else total.quantize(Decimal("0.01")) + self.price_rise
+            self.bookings[booking_id] = BookingState(booking_id, request.worker_id, "pending", total)
         if self.lose_next_response:
             self.lose_next_response = False
             raise MarketplaceUnavailable("the connection was reset")
@@ -79,12 +90,19 @@ class FakeMarketplace:
         return self.bookings[booking_id]
 
     async def recover_booking(self, request: BookingRequest) -> BookingState | None:
+        self.recovered.append(request)
+        if self.unavailable_times:
+            self.unavailable_times -= 1
+            raise MarketplaceUnavailable("HTTP 503 from the marketplace")
         booking_id = self.by_key.get(request.idempotency_key)
         return None if booking_id is None else self.bookings[booking_id]
 
     async def cancel_booking(self, booking_id: str) -> BookingState:
+        if self.cancels_unavailable:
+            self.cancels_unavailable -= 1
+            raise MarketplaceUnavailable("HTTP 503 from the marketplace")
         state = self.bookings[booking_id]
-        self.bookings[booking_id] = BookingState(booking_id, state.worker_id, "cancelled")
+        self.bookings[booking_id] = BookingState(booking_id, state.worker_id, "cancelled", state.total)
         return self.bookings[booking_id]
 
     async def send_private_message(self, message: PrivateMessage) -> str:
@@ -92,6 +110,9 @@ class FakeMarketplace:
             self.messages.append(message)
             self.conversations[message.idempotency_key] = f"conv{len(self.conversations) + 1}"
         return self.conversations[message.idempotency_key]
+
+    def live(self) -> list[BookingState]:
+        return [b for b in self.bookings.values() if b.status != "cancelled"]
 
     def set_status(
         self,

@@ -27,7 +27,15 @@ from domain.errors import (
 )
 from domain.events import EventKind
 from domain.hires import BookingRequest, Hire, HireStatus
-from domain.hiring import MAX_ATTEMPTS, can_still_hire, check_caps, committed_spend, month_start, task_hours
+from domain.hiring import (
+    MAX_ATTEMPTS,
+    above_price,
+    can_still_hire,
+    check_caps,
+    committed_spend,
+    month_start,
+    task_hours,
+)
 from domain.hosts import Channel, Role
 from domain.ports import BookingState, PrivateMessage, UnitOfWork
 from domain.properties import Property
@@ -79,7 +87,7 @@ def booking_request(hire: Hire, task: Task, prop: Property) -> BookingRequest:
         title=f"{what} in {prop.city} (ref {reference(hire)})",
         description=description,
         start=task.window_start,
-        estimated_hours=min(max(task_hours(task, prop), 0.5), 168.0),  # the marketplace accepts 0.5 to 168
+        estimated_hours=task_hours(task, prop),  # the hours the price was computed for
         idempotency_key=hire.idempotency_key,
     )
 
@@ -93,37 +101,75 @@ def reference(hire: Hire) -> str:
     return hashlib.sha256(hire.idempotency_key.encode()).hexdigest()[:8]
 
 
-async def send_booking(deps: AppDeps, hire_id: str) -> SendResult:
-    """Send a `requested` hire to the marketplace (again, with its stored key) and record the answer."""
+async def send_booking(deps: AppDeps, hire_id: str, *, first: bool = False) -> SendResult:
+    """Send a `requested` hire to the marketplace with its stored request and key, and record the answer.
+
+    `first`: the caller cleared the hire (counting this send) in its own transaction just before.
+    Any later send is counted here before it goes out and, since an earlier one may have made the
+    booking while its answer was lost, first looks for that booking (`rentahuman-api.md` §8:
+    reconcile first; the real API's idempotency on bookings is unverified).
+    """
     async with deps.uow() as uow:
         loaded = await load_hire(uow, hire_id)
-    if loaded is None or loaded[0].status is not HireStatus.REQUESTED:
-        return SendResult(Sent.GONE)
-    hire, task, prop = loaded
-    request = hire.request
-    if request is None:  # cleared before requests were stored: store it now, before the first send
-        request = booking_request(hire, task, prop)
-        async with deps.uow() as uow:
-            stored = await uow.hires.get(hire.id)
-            if stored is None or stored.status is not HireStatus.REQUESTED:
-                return SendResult(Sent.GONE)
-            stored.request = request
+        if loaded is not None and loaded[0].status is HireStatus.REQUESTED and (not first or loaded[0].request is None):
+            stored = loaded[0]
+            stored.request = stored.request or booking_request(stored, loaded[1], loaded[2])
+            stored.sends += 0 if first else 1
             await uow.hires.update(stored)
             await uow.commit()
+    if loaded is None or loaded[0].status is not HireStatus.REQUESTED or loaded[0].request is None:
+        return SendResult(Sent.GONE)
+    hire, task, _ = loaded
+    request = loaded[0].request
     if request.start != task.window_start:  # the task moved before the marketplace ever answered
         await _moved_before_answer(deps, hire.id, request)
         return SendResult(Sent.MOVED, "the task moved; booking again for the new time")
     try:
-        state = await deps.marketplace.create_booking(request)
+        state = await deps.marketplace.recover_booking(request) if hire.sends > 1 else None
+        if state is None:
+            state = await deps.marketplace.create_booking(request)
     except MarketplaceUnavailable as exc:
         return SendResult(Sent.RETRY, f"{exc} (will retry with the same key)")
     except MarketplaceError as exc:
         await _refused(deps, hire.id, str(exc))
         return SendResult(Sent.REFUSED, str(exc))
-    await _booked(deps, hire.id, state)
+    if not await _booked(deps, hire.id, state):
+        # The hire was dropped (its task cancelled or moved) while this create was out: the worker
+        # must not stay booked. The booking id is on the hire, so a failed cancel is found again.
+        if state.status != "cancelled":
+            await deps.marketplace.cancel_booking(state.booking_id)
+        return SendResult(Sent.GONE)
+    if above_price(hire, state.total):
+        await _overpriced(deps, hire.id, state)
+        return SendResult(Sent.REFUSED, f"charged {state.total}, above the price checked ({hire.price})")
     if state.status == "confirmed":
         await send_access(deps, hire.id)
     return SendResult(Sent.BOOKED)
+
+
+async def _overpriced(deps: AppDeps, hire_id: str, state: BookingState) -> None:
+    """The marketplace charges more than the price checked against the caps (and approved): never kept."""
+    cancelled = await deps.marketplace.cancel_booking(state.booking_id)
+    async with deps.uow() as uow:
+        loaded = await load_hire(uow, hire_id)
+        if loaded is None or not loaded[0].is_live or cancelled.status != "cancelled":
+            return
+        hire, task, prop = loaded
+        why = f"{hire.worker_name} was charged {state.total}, above the {hire.price} checked against your budgets"
+        hire.transition(HireStatus.CANCELLED, deps.clock.now(), why)
+        await uow.hires.update(hire)
+        await rehire_or_ask(deps, uow, task, prop, why)
+        await uow.commit()
+
+
+async def cancel_lost_create(deps: AppDeps, hire: Hire) -> None:
+    """Find the booking an unanswered create of this hire may have made, and cancel it. Raises
+    MarketplaceError when the marketplace cannot be asked (the caller keeps the hire to look again)."""
+    if hire.request is None:
+        return  # never sent
+    found = await deps.marketplace.recover_booking(hire.request)
+    if found is not None and found.status != "cancelled":
+        await deps.marketplace.cancel_booking(found.booking_id)
 
 
 async def _moved_before_answer(deps: AppDeps, hire_id: str, request: BookingRequest) -> None:
@@ -142,13 +188,20 @@ async def _moved_before_answer(deps: AppDeps, hire_id: str, request: BookingRequ
         await uow.commit()
 
 
-async def _booked(deps: AppDeps, hire_id: str, state: BookingState) -> None:
+async def _booked(deps: AppDeps, hire_id: str, state: BookingState) -> bool:
+    """Record the booking on its hire; False when the hire was dropped meanwhile (the id is kept anyway)."""
     now = deps.clock.now()
     async with deps.uow() as uow:
         loaded = await load_hire(uow, hire_id)
-        if loaded is None or loaded[0].status is not HireStatus.REQUESTED:
-            return
+        if loaded is None:
+            return False
         hire, task, prop = loaded
+        if hire.status is not HireStatus.REQUESTED:
+            if hire.booking_id is None:
+                hire.booking_id = state.booking_id
+                await uow.hires.update(hire)
+                await uow.commit()
+            return hire.booking_id == state.booking_id and hire.is_live
         hire.booking_id = state.booking_id
         hire.transition(HireStatus.CONFIRMED if state.status == "confirmed" else HireStatus.BOOKED, now)
         await uow.hires.update(hire)
@@ -163,6 +216,7 @@ async def _booked(deps: AppDeps, hire_id: str, state: BookingState) -> None:
         )
         await record_event(deps, uow, EventKind.HIRE_BOOKED, prop, hire.id, message)
         await uow.commit()
+    return True
 
 
 async def _refused(deps: AppDeps, hire_id: str, error: str) -> None:
@@ -346,6 +400,7 @@ async def decide_approval(ctx: ToolContext, *, approval_id: str, approve: bool, 
         if approve:
             hire.transition(HireStatus.REQUESTED, now, f"approved by {who}")
             hire.request = booking_request(hire, task, prop)  # stored before the first send
+            hire.sends = 1
             task.transition(TaskStatus.HIRING, now, f"approved by {who}")
             await uow.tasks.update(task)
             text = f"Approved by {who}: {hire.worker_name} for {task.kind.value} at {prop.name}, {hire.price}."
@@ -360,7 +415,7 @@ async def decide_approval(ctx: ToolContext, *, approval_id: str, approve: bool, 
         await uow.commit()
     message = text
     if approve:
-        sent = await send_booking(deps, hire.id)
+        sent = await send_booking(deps, hire.id, first=True)
         message += {
             Sent.BOOKED: " Booked.",
             Sent.RETRY: " The marketplace is not answering; the booking will be retried shortly.",

@@ -128,6 +128,7 @@ def _hire_values(hire: Hire) -> dict[str, Any]:
         "final_cost": hire.final_cost, "completed_at": hire.completed_at, "evidence": list(hire.evidence),
         "no_show": hire.no_show, "conversation_id": hire.conversation_id, "access_sent_at": hire.access_sent_at,
         "request": None if hire.request is None else _request_json(hire.request), "rescheduled": hire.rescheduled,
+        "sends": hire.sends,
     }  # fmt: skip
 
 
@@ -155,7 +156,7 @@ def _hire(row: Row[Any]) -> Hire:
         history=history, completed_on_time=row.completed_on_time, final_cost=row.final_cost,
         completed_at=row.completed_at, evidence=tuple(row.evidence or ()), no_show=row.no_show,
         conversation_id=row.conversation_id, access_sent_at=row.access_sent_at, request=_request(row.request),
-        rescheduled=row.rescheduled,
+        rescheduled=row.rescheduled, sends=row.sends,
     )  # fmt: skip
 
 

@@ -399,8 +399,13 @@ async def test_a_window_that_ends_while_the_marketplace_is_down_goes_to_the_host
     )  # fmt: skip
     assert report.hire.needs_host == 1
     [hire] = await _hires(world)
+    assert hire.status is HireStatus.REQUESTED  # the marketplace could not be asked about it yet
+    world.market.unavailable_times = 0  # back up: the booking the lost create made is found and cancelled
+    await run_pipeline(world.deps)
+    [hire] = await _hires(world)
     assert hire.status is HireStatus.CANCELLED
     assert [b.status for b in world.market.bookings.values()] == ["cancelled"]  # nobody turns up late
+    assert (await _task(world)).status is TaskStatus.NEEDS_HOST
 
 
 async def test_work_started_but_never_reported_finished_goes_to_the_host_and_still_completes(world: World) -> None:
@@ -417,3 +422,102 @@ async def test_work_started_but_never_reported_finished_goes_to_the_host_and_sti
     await run_pipeline(world.deps)
     assert (await _task(world)).status is TaskStatus.DONE
     assert (await _hires(world))[0].completed_on_time is False
+
+
+# --- races and stale answers (found in review) ------------------------------------------------
+
+
+async def test_a_stale_status_read_after_a_newer_one_changes_nothing_and_aborts_nothing(world: World) -> None:
+    first = await _booked_clean(world)
+    world.market.set_status(first.booking_id or "", "in_progress")
+    await track_hires(world.deps)
+    world.market.set_status(first.booking_id or "", "confirmed")  # an older answer, read late
+    report = await track_hires(world.deps)
+    assert report.errors == []
+    assert ((await _hires(world))[0].status, (await _task(world)).status) == (
+        HireStatus.IN_PROGRESS, TaskStatus.IN_PROGRESS
+    )  # fmt: skip
+
+
+async def test_a_late_approval_gives_the_worker_time_to_confirm(world: World) -> None:
+    world.clock.set(CLEAN_STARTS - timedelta(hours=20))
+    approval_id = await _proposed(world)
+    world.clock.set(CLEAN_STARTS - timedelta(hours=10))  # approved past window - 12 h
+    assert (await decide_approval(_as(world), approval_id=approval_id, approve=True)).hire_status == "booked"
+    world.clock.advance(timedelta(minutes=5))
+    assert (await track_hires(world.deps)).redispatched == 0  # half the time left: until window - 5 h
+    world.clock.set(CLEAN_STARTS - timedelta(hours=5))
+    assert (await track_hires(world.deps)).redispatched == 1
+
+
+async def test_a_stay_that_returns_while_its_booking_could_not_be_cancelled_is_not_hired_twice(world: World) -> None:
+    first = await _booked_clean(world)
+    world.market.cancels_unavailable = 1
+    world.publish(("b", date(2026, 12, 10), 2))  # stay "a" is cancelled, but the marketplace is down
+    await run_pipeline(world.deps, force_sync=True)
+    world.publish(("a", date(2026, 11, 26), 2), ("b", date(2026, 12, 10), 2))  # ...and it comes back
+    await run_pipeline(world.deps, force_sync=True)
+    clean = next(t for t in await _tasks_of(world) if t.window_start == CLEAN_STARTS)
+    assert clean.status is TaskStatus.BOOKED  # it follows the booking that was never cancelled
+    world.market.set_status(first.booking_id or "", "completed", at=CLEAN_STARTS + timedelta(hours=2))
+    await run_pipeline(world.deps)
+    clean = next(t for t in await _tasks_of(world) if t.window_start == CLEAN_STARTS)
+    assert clean.status is TaskStatus.DONE
+    assert [h.worker_id for h in await _hires(world) if h.task_id == clean.id] == ["w1"]
+
+
+async def test_a_booking_made_after_its_task_was_cancelled_is_cancelled_when_its_answer_arrives(world: World) -> None:
+    world.market.hold_creates = asyncio.Event()
+    world.publish(("a", date(2026, 11, 26), 2))
+    await sync_feeds(world.deps, force=True)
+    await plan_tasks(world.deps)
+    hiring = asyncio.create_task(hire_tasks(world.deps))
+    await asyncio.sleep(0.05)  # the create is out, unanswered
+    world.publish(("b", date(2026, 12, 10), 2))  # the stay is cancelled meanwhile
+    await sync_feeds(world.deps, force=True)
+    await plan_tasks(world.deps)
+    await track_hires(world.deps)  # finds no booking yet: the hire is dropped
+    world.market.hold_creates.set()
+    await hiring
+    assert world.market.live() == []
+    [hire] = [h for h in await _hires(world) if h.booking_id]
+    assert hire.status is HireStatus.CANCELLED
+
+
+async def test_a_resend_looks_for_the_lost_booking_first_even_if_keys_are_not_honoured(world: World) -> None:
+    world.market.ignore_keys = True
+    world.market.lose_next_response = True
+    world.publish(("a", date(2026, 11, 26), 2))
+    await run_pipeline(world.deps, force_sync=True)
+    await run_pipeline(world.deps)
+    assert len(world.market.live()) == 1 and len(world.market.requests) == 1
+    assert [h.status for h in await _hires(world)] == [HireStatus.BOOKED]
+
+
+async def test_a_booking_charged_above_the_checked_price_is_cancelled_and_someone_else_tried(world: World) -> None:
+    world.market.price_rise = Decimal("40")  # the worker raised their rate after the search
+    world.publish(("a", date(2026, 11, 26), 2))
+    report = await run_pipeline(world.deps, force_sync=True)
+    assert report.hire.booked == 0
+    first = (await _hires(world))[0]
+    assert first.status is HireStatus.CANCELLED and "above the 75.00 checked" in first.history[-1].note
+    assert world.market.live() == []
+    assert (await _task(world)).status is TaskStatus.HIRING
+
+
+async def test_no_one_is_booked_when_too_little_of_the_window_is_left(world: World) -> None:
+    world.publish(("a", date(2026, 11, 26), 2))
+    await sync_feeds(world.deps, force=True)
+    await plan_tasks(world.deps)
+    world.clock.set(CLEAN_STARTS + timedelta(hours=1, minutes=30))  # 3.5 h left for a 3 h clean and the search
+    await hire_tasks(world.deps)
+    task = await _task(world)
+    assert (task.status, task.status_reason) == (
+        TaskStatus.NEEDS_HOST, "too little of its window is left to book someone"
+    )  # fmt: skip
+    assert world.market.requests == []
+
+
+async def _tasks_of(world: World) -> list[Task]:
+    async with world.deps.uow() as uow:
+        return await uow.tasks.list_for_host(world.ctx.actor.host_id)

@@ -27,12 +27,13 @@ def upgrade() -> None:
         batch.add_column(sa.Column("access_sent_at", sa.DateTime(timezone=True), nullable=True))
         batch.add_column(sa.Column("request", sa.JSON(), nullable=True))
         batch.add_column(sa.Column("rescheduled", sa.Boolean(), nullable=False, server_default=sa.false()))
+        batch.add_column(sa.Column("sends", sa.Integer(), nullable=False, server_default="0"))
     op.create_index("ix_hires_status", "hires", ["status"])
 
 
 def downgrade() -> None:
     op.drop_index("ix_hires_status", "hires")
     with op.batch_alter_table("hires") as batch:
-        for name in ("rescheduled", "request", "access_sent_at", "conversation_id", "no_show", "evidence",
+        for name in ("sends", "rescheduled", "request", "access_sent_at", "conversation_id", "no_show", "evidence",
                      "completed_at"):  # fmt: skip
             batch.drop_column(name)
