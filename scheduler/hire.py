@@ -97,7 +97,10 @@ async def hire_tasks(deps: AppDeps) -> HireReport:
     """Hire for every planned task whose window opens within the horizon, most urgent first."""
     now = deps.clock.now()
     report = HireReport()
-    report.approvals_expired = await expire_approvals(deps)
+    try:
+        report.approvals_expired = await expire_approvals(deps)
+    except Conflict:
+        report.errors.append("approvals were being expired by another run at the same time")
     await _hand_over_missed(deps, report)
     horizon = now + timedelta(days=deps.config.hire_horizon_days)
     async with deps.uow() as uow:
@@ -142,17 +145,20 @@ async def _hand_over_missed(deps: AppDeps, report: HireReport) -> None:
             except MarketplaceError as exc:
                 unchecked.add(hire.id)
                 report.errors.append(f"task {task.id}: {exc} (will look for its booking again)")
-        async with deps.uow() as uow:
-            current = await uow.tasks.get(task.id)
-            prop = await uow.properties.get(task.property_id)
-            if current is None or prop is None or current.status not in HIREABLE:
-                continue
-            for hire in await uow.hires.list_for_task(task.id):
-                if hire.status is HireStatus.REQUESTED and hire.id not in unchecked:
-                    hire.transition(HireStatus.CANCELLED, now, "the task's window ended before a booking")
-                    await uow.hires.update(hire)
-            await mark_needs_host(deps, uow, current, prop, "its window ended and nobody could be booked in time")
-            await uow.commit()
+        try:
+            async with deps.uow() as uow:
+                current = await uow.tasks.get(task.id)
+                prop = await uow.properties.get(task.property_id)
+                if current is None or prop is None or current.status not in HIREABLE:
+                    continue
+                for hire in await uow.hires.list_for_task(task.id):
+                    if hire.status is HireStatus.REQUESTED and hire.id not in unchecked:
+                        hire.transition(HireStatus.CANCELLED, now, "the task's window ended before a booking")
+                        await uow.hires.update(hire)
+                await mark_needs_host(deps, uow, current, prop, "its window ended and nobody could be booked in time")
+                await uow.commit()
+        except Conflict:
+            continue  # changed by a concurrent run: looked at again next pass
         report.needs_host += 1
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from domain.errors import Conflict
 from domain.events import QUIET_KINDS
 from tools.context import AppDeps
 
@@ -30,8 +31,11 @@ async def notify(deps: AppDeps, *, batch: int = 200) -> NotifyReport:
             report.sent += 1
         else:
             report.quiet += 1
-        async with deps.uow() as uow:
-            event.notified_at = deps.clock.now()
-            await uow.events.update(event)
-            await uow.commit()
+        try:
+            async with deps.uow() as uow:
+                event.notified_at = deps.clock.now()
+                await uow.events.update(event)
+                await uow.commit()
+        except Conflict:
+            continue  # a concurrent run (PostgreSQL) marked it first
     return report

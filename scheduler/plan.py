@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
+from domain.errors import Conflict
 from domain.events import EventKind
 from domain.planning import diff_plans, plan_property
 from domain.ports import UnitOfWork
@@ -22,6 +23,7 @@ class PlanReport:
     rescheduled: int = 0
     cancelled: int = 0
     reopened: int = 0
+    skipped: int = 0  # properties another run was planning at the same moment: planned again next pass
 
 
 def _label(prop: Property, task: Task | TaskPlan) -> str:
@@ -46,14 +48,17 @@ async def plan_tasks(deps: AppDeps, *, due_only: bool = False) -> PlanReport:
             if not due_only or p.planned_on != now.astimezone(p.zone).date()
         ]
     for property_id in property_ids:
-        async with deps.uow() as uow:
-            prop = await uow.properties.get(property_id)
-            if prop is not None:
-                await _plan_one(deps, uow, prop, report)
-                today = now.astimezone(prop.zone).date()
-                if prop.planned_on != today:
-                    await uow.properties.set_planned_on(prop.id, today)
-                await uow.commit()
+        try:
+            async with deps.uow() as uow:
+                prop = await uow.properties.get(property_id)
+                if prop is not None:
+                    await _plan_one(deps, uow, prop, report)
+                    today = now.astimezone(prop.zone).date()
+                    if prop.planned_on != today:
+                        await uow.properties.set_planned_on(prop.id, today)
+                    await uow.commit()
+        except Conflict:  # a concurrent run (PostgreSQL) wrote the same tasks first: nothing of ours was saved
+            report.skipped += 1
     return report
 
 

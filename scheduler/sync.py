@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import zlib
+from collections.abc import Coroutine
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.calendar import CalendarEvent, FeedSnapshot, events_hash
-from domain.errors import NotFound
+from domain.errors import Conflict, NotFound
 from domain.events import EventKind
 from domain.feeds import STALE_AFTER, Feed, FeedFetch, FetchOutcome
 from domain.ports import UnitOfWork
@@ -93,8 +95,17 @@ async def _fetch_and_apply(
                     await _apply_unchanged(deps, unchanged)
                     unchanged = []
             else:
-                await _apply_fetch(deps, feed.id, snapshot, report)
-    await _apply_unchanged(deps, unchanged)
+                await _apply_concurrently_safe(_apply_fetch(deps, feed.id, snapshot, report), report)
+    await _apply_concurrently_safe(_apply_unchanged(deps, unchanged), report)
+
+
+async def _apply_concurrently_safe(step: Coroutine[Any, Any, None], report: SyncReport) -> None:
+    """Apply, unless a concurrent run (PostgreSQL) wrote the same rows first: then nothing of this step
+    was saved, the feed stays due, and the next pass reads it again against what that run stored."""
+    try:
+        await step
+    except Conflict:
+        report.errors.append("a feed was being applied by another run at the same time; read again next pass")
 
 
 def _known_digest(feed: Feed, now: datetime, zone: ZoneInfo | None) -> str:

@@ -7,6 +7,8 @@
 - Free-form dictionaries (event payloads, audit arguments) are stored as JSON, and what comes back
   is what JSON gives back: tuples become lists; Decimals, dates, times and enums become strings.
   Any other value raises `InvalidInput`.
+- A write to a row another unit of work changed and committed since this one began raises
+  `Conflict` (nothing of this unit of work is saved) instead of undoing the other's change.
 - Datetimes must be timezone-aware (`ValueError` otherwise) and come back in UTC.
 """
 
@@ -23,6 +25,10 @@ from domain.errors import Conflict, InvalidInput
 
 def duplicate(kind: str) -> Conflict:
     return Conflict(f"A {kind} with the same identity is already stored.")
+
+
+def concurrent(kind: str) -> Conflict:
+    return Conflict(f"This {kind} was changed by someone else at the same time; nothing was saved, try again.")
 
 
 def dangling(kind: str) -> Conflict:

@@ -44,7 +44,15 @@ def make_engine(url: str) -> AsyncEngine:
         event.listen(engine.sync_engine, "begin", _on_sqlite_begin)
         return engine
     if parsed.drivername == "postgresql+asyncpg":
-        return create_async_engine(parsed, pool_pre_ping=True, connect_args={"timeout": CONNECT_TIMEOUT_SECONDS})
+        # REPEATABLE READ: a unit of work that writes a row another one changed since it read it fails
+        # (SQLSTATE 40001, raised as `Conflict`) instead of silently undoing the other's write. SQLite
+        # gets the same guarantee from BEGIN IMMEDIATE, which runs units of work one at a time.
+        return create_async_engine(
+            parsed,
+            pool_pre_ping=True,
+            isolation_level="REPEATABLE READ",
+            connect_args={"timeout": CONNECT_TIMEOUT_SECONDS},
+        )
     raise ConfigurationError(
         f"Unsupported database URL scheme {parsed.drivername!r}: use sqlite+aiosqlite:///path "
         f"or postgresql+asyncpg://user@host/db. {_HINT}"

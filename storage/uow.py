@@ -15,6 +15,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from domain.ports import (
@@ -31,6 +32,7 @@ from domain.ports import (
     ReservationRepository,
     TaskRepository,
 )
+from storage.contract import concurrent
 from storage.repositories import (
     SqlApprovalRepository,
     SqlAuditRepository,
@@ -45,6 +47,7 @@ from storage.repositories import (
     SqlReservationRepository,
     SqlTaskRepository,
 )
+from storage.repositories.base import is_concurrent_write
 
 if TYPE_CHECKING:
     from domain.ports import UnitOfWorkFactory
@@ -95,7 +98,12 @@ class SqlUnitOfWork:
     async def commit(self) -> None:
         conn = self._connection
         if conn.in_transaction():
-            await conn.commit()
+            try:
+                await conn.commit()
+            except DBAPIError as exc:
+                if is_concurrent_write(exc):
+                    raise concurrent("change") from exc
+                raise
         self.committed += 1
 
     async def rollback(self) -> None:

@@ -12,11 +12,11 @@ from typing import Any, ClassVar
 
 from sqlalchemy import Executable, Row, Table, delete, select
 from sqlalchemy.engine import CursorResult, Dialect
-from sqlalchemy.exc import IntegrityError, StatementError
+from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.errors import NotFound
-from storage.contract import dangling, duplicate
+from storage.contract import concurrent, dangling, duplicate
 
 
 class SqlRepository:
@@ -40,6 +40,10 @@ class SqlRepository:
                 return await self._conn.execute(statement, rows)
         except IntegrityError as exc:
             raise self._conflict(exc) from exc
+        except DBAPIError as exc:
+            if is_concurrent_write(exc):
+                raise concurrent(self.kind) from exc
+            raise
         except StatementError as exc:
             if isinstance(exc.orig, ValueError | TypeError):
                 raise exc.orig from exc  # a naive datetime or a float for a Decimal: a caller bug
@@ -106,3 +110,12 @@ def _driver_insert(table: Table, names: tuple[str, ...], dialect: Dialect) -> tu
         ]
         _DRIVER_INSERTS[key] = (sql, processors)
     return _DRIVER_INSERTS[key]
+
+
+SERIALIZATION_FAILURES = frozenset({"40001", "40P01"})  # serialization failure, deadlock (PostgreSQL)
+
+
+def is_concurrent_write(exc: DBAPIError) -> bool:
+    """Whether the database refused a write because another unit of work changed the row meanwhile."""
+    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    return code in SERIALIZATION_FAILURES

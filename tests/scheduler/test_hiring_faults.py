@@ -1,6 +1,6 @@
 """Fault injection: the whole pipeline against the real sandbox server, over real HTTP, into SQLite.
 
-Two pipeline runs at a time, every few simulated hours for eleven days, while the sandbox answers
+On SQLite and (when configured) PostgreSQL. Two pipeline runs at a time, every few simulated hours for eleven days, while the sandbox answers
 with 5xx bursts, 429s, timeouts, creates committed but their answers lost or turned into 500s, and
 workers who cancel or never show up. Stays are cancelled on the way. At the end nothing may be
 hired twice and nothing may be lost: every sandbox booking belongs to exactly one of our hires,
@@ -35,6 +35,7 @@ from scheduler.pipeline import run_pipeline
 from storage.database import make_engine, prepare_database, sqlite_url
 from storage.uow import SqlUnitOfWorkFactory
 from tests.fakes import RecordingNotifier, StaticFeedFetcher
+from tests.storage.conftest import postgres_url, wipe_postgres
 from tools.context import AppDeps, PipelineConfig, ToolContext
 from tools.hosts import ensure_local_owner
 from tools.properties import add_feed, add_property
@@ -105,9 +106,13 @@ def stays_for(index: int) -> list[tuple[str, date, int]]:
     return stays
 
 
-@pytest.fixture
-async def rig(tmp_path: Path, server: SandboxServer) -> AsyncIterator[Rig]:
-    engine = make_engine(sqlite_url(tmp_path / "faults.db"))
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def rig(request: pytest.FixtureRequest, tmp_path: Path, server: SandboxServer) -> AsyncIterator[Rig]:
+    if request.param == "sqlite":
+        engine = make_engine(sqlite_url(tmp_path / "faults.db"))
+    else:
+        engine = make_engine(postgres_url())
+        await wipe_postgres(engine)
     await prepare_database(engine)
     async with (
         httpx.AsyncClient(base_url=server.base_url, timeout=10.0) as sim,
