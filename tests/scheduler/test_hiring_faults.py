@@ -1,6 +1,7 @@
-"""Fault injection: the whole pipeline against the real sandbox server, over real HTTP, into SQLite.
+"""Fault injection: the whole pipeline against the real sandbox server, over real HTTP, into SQLite
+and (when configured) PostgreSQL.
 
-On SQLite and (when configured) PostgreSQL. Two pipeline runs at a time, every few simulated hours for eleven days, while the sandbox answers
+Two pipeline runs at a time, every few simulated hours for eleven days, while the sandbox answers
 with 5xx bursts, 429s, timeouts, creates committed but their answers lost or turned into 500s, and
 workers who cancel or never show up. Stays are cancelled on the way. At the end nothing may be
 hired twice and nothing may be lost: every sandbox booking belongs to exactly one of our hires,
