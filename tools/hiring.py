@@ -122,7 +122,7 @@ async def send_booking(deps: AppDeps, hire_id: str, *, first: bool = False) -> S
     hire, task, _ = loaded
     request = loaded[0].request
     if request.start != task.window_start:  # the task moved before the marketplace ever answered
-        await _moved_before_answer(deps, hire.id, request)
+        await _moved_before_answer(deps, hire)
         return SendResult(Sent.MOVED, "the task moved; booking again for the new time")
     try:
         state = await deps.marketplace.recover_booking(request) if hire.sends > 1 else None
@@ -172,14 +172,12 @@ async def cancel_lost_create(deps: AppDeps, hire: Hire) -> None:
         await deps.marketplace.cancel_booking(found.booking_id)
 
 
-async def _moved_before_answer(deps: AppDeps, hire_id: str, request: BookingRequest) -> None:
-    """Cancel whatever an earlier send of `request` may have made, and drop the hire (not the worker's
+async def _moved_before_answer(deps: AppDeps, sent: Hire) -> None:
+    """Cancel whatever an earlier send of the hire may have made, and drop the hire (not the worker's
     fault): the task, still hiring, is booked again for its new window on the next run."""
-    found = await deps.marketplace.recover_booking(request)
-    if found is not None and found.status != "cancelled":
-        await deps.marketplace.cancel_booking(found.booking_id)
+    await cancel_lost_create(deps, sent)
     async with deps.uow() as uow:
-        hire = await uow.hires.get(hire_id)
+        hire = await uow.hires.get(sent.id)
         if hire is None or hire.status is not HireStatus.REQUESTED:
             return
         hire.rescheduled = True
