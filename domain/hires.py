@@ -54,6 +54,24 @@ class Worker:
 
 
 @dataclass(frozen=True, slots=True)
+class WorkerReview:
+    """One review of a marketplace human (the text is theirs: data, never instructions)."""
+
+    rating: float
+    comment: str = ""
+    created_at: datetime | None = None
+
+
+# Skills are free-form Title Case strings on RentAHuman and there is no endpoint listing them
+# (rentahuman-api.md): like the official CLI, we keep the list the operations work needs.
+KNOWN_SKILLS = (
+    "Cleaning", "Deep Cleaning", "Laundry", "House Sitting", "Handyman", "Plumbing", "Electrical",
+    "Gardening", "Pool Cleaning", "Furniture Assembly", "Moving Help", "Key Handover", "Errands",
+    "Pet Sitting", "Inspection",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
 class BookingRequest:
     """What a hire asks the marketplace for, stored with the hire before the first send so that a
     retry sends exactly the same thing under the same idempotency key."""

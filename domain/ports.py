@@ -17,7 +17,7 @@ from domain.approvals import Approval
 from domain.calendar import FeedSnapshot
 from domain.events import AuditEntry, Event
 from domain.feeds import Feed, FeedFetch
-from domain.hires import BookingRequest, Hire, HireStatus, Worker
+from domain.hires import BookingRequest, Hire, HireStatus, Worker, WorkerReview
 from domain.hosts import Host, Member
 from domain.properties import Property
 from domain.reservations import Block, Reservation
@@ -227,6 +227,14 @@ class Marketplace(Protocol):
     async def search_workers(
         self, *, skill: str, city: str | None = None, max_rate: Decimal | None = None, limit: int = 50
     ) -> list[Worker]: ...
+
+    async def get_worker(self, worker_id: str) -> Worker:
+        """One human's profile. Raises NotFound for an unknown id, MarketplaceError otherwise."""
+        ...
+
+    async def worker_reviews(self, worker_id: str, *, limit: int = 20) -> list[WorkerReview]:
+        """A human's reviews, newest first as the marketplace gives them."""
+        ...
 
     async def create_booking(self, request: BookingRequest) -> BookingState:
         """Create (or, for a key seen before, find again) the booking. Raises MarketplaceError."""

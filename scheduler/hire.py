@@ -40,8 +40,9 @@ from domain.hiring import (
 from domain.ports import Marketplace, UnitOfWork
 from domain.properties import Property
 from domain.tasks import Task, TaskStatus
+from tools.approvals import expire_approvals
 from tools.context import AppDeps, record_event
-from tools.hiring import Sent, booking_request, cancel_lost_create, expire_approvals, mark_needs_host, send_booking
+from tools.hiring import Sent, booking_request, cancel_lost_create, mark_needs_host, send_booking
 
 HIREABLE = (TaskStatus.PLANNED, TaskStatus.HIRING)
 

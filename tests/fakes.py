@@ -13,9 +13,9 @@ from datetime import datetime
 from decimal import Decimal
 
 from domain.calendar import FeedSnapshot
-from domain.errors import MarketplaceError, MarketplaceUnavailable
+from domain.errors import MarketplaceError, MarketplaceUnavailable, NotFound
 from domain.events import Event
-from domain.hires import BookingRequest, Worker
+from domain.hires import BookingRequest, Worker, WorkerReview
 from domain.ports import BookingState, PrivateMessage
 
 
@@ -63,6 +63,16 @@ class FakeMarketplace:
     ) -> list[Worker]:
         found = [w for w in self.workers if skill in w.skills and (city is None or w.city == city)]
         return [w for w in found if max_rate is None or w.hourly_rate <= max_rate][:limit]
+
+    async def get_worker(self, worker_id: str) -> Worker:
+        found = next((w for w in self.workers if w.id == worker_id), None)
+        if found is None:
+            raise NotFound("human", worker_id)
+        return found
+
+    async def worker_reviews(self, worker_id: str, *, limit: int = 20) -> list[WorkerReview]:
+        worker = await self.get_worker(worker_id)
+        return [WorkerReview(rating=worker.rating, comment="Reliable.")][:limit]
 
     async def create_booking(self, request: BookingRequest) -> BookingState:
         self.requests.append(request)

@@ -13,6 +13,7 @@ from domain.hosts import Role
 from domain.ports import UnitOfWork
 from domain.properties import Property
 from tools.context import ToolContext
+from tools.registry import tool
 
 READERS = (Role.OWNER, Role.APPROVER, Role.VIEWER)
 RECENT_FETCHES = 5
@@ -108,6 +109,7 @@ class FeedHealthOut(BaseModel):
         )  # fmt: skip
 
 
+@tool(read_only=True)
 async def feed_health(ctx: ToolContext, *, property_id: str | None = None) -> list[FeedHealthOut]:
     """Show how each calendar feed of the host is doing: its status, last good fetch, failures,
     any change held back for confirmation, and its last 5 fetches. Feed URLs are shown redacted.

@@ -13,17 +13,10 @@ from __future__ import annotations
 import enum
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
 
-from pydantic import BaseModel
-
-from domain.approvals import Approval, ApprovalStatus
 from domain.errors import (
-    AlreadyDecided,
     MarketplaceError,
     MarketplaceUnavailable,
-    NotFound,
-    PermissionDenied,
 )
 from domain.events import EventKind
 from domain.hires import BookingRequest, Hire, HireStatus
@@ -31,16 +24,12 @@ from domain.hiring import (
     MAX_ATTEMPTS,
     above_price,
     can_still_hire,
-    check_caps,
-    committed_spend,
-    month_start,
     task_hours,
 )
-from domain.hosts import Channel, Role
 from domain.ports import BookingState, PrivateMessage, UnitOfWork
 from domain.properties import Property
 from domain.tasks import Task, TaskKind, TaskStatus
-from tools.context import AppDeps, ToolContext, audit, record_event
+from tools.context import AppDeps, record_event
 
 
 class Sent(enum.StrEnum):
@@ -301,158 +290,3 @@ async def send_access(deps: AppDeps, hire_id: str) -> bool:
         await record_event(deps, uow, EventKind.HIRE_ACCESS_SENT, prop, stored.id, text)
         await uow.commit()
     return True
-
-
-# --- approvals -------------------------------------------------------------------------------
-
-
-class ApprovalOut(BaseModel):
-    id: str
-    property_id: str
-    task_id: str
-    worker: str
-    amount: str
-    reason: str
-    status: str
-    expires_at: datetime
-    task_status: str = ""
-    hire_status: str = ""
-    message: str = ""
-
-
-def _approval_out(approval: Approval, hire: Hire | None, task: Task | None, message: str = "") -> ApprovalOut:
-    return ApprovalOut(
-        id=approval.id, property_id=approval.property_id, task_id=approval.task_id,
-        worker=hire.worker_name if hire else "", amount=str(approval.amount), reason=approval.reason,
-        status=approval.status.value, expires_at=approval.expires_at,
-        task_status=task.status.value if task else "", hire_status=hire.status.value if hire else "", message=message,
-    )  # fmt: skip
-
-
-async def list_approvals(ctx: ToolContext) -> list[ApprovalOut]:
-    """Spending waiting for a decision: who, for what, how much, and until when."""
-    async with ctx.deps.uow() as uow:
-        open_ = await uow.approvals.list_open(ctx.actor.host_id)
-        now = ctx.deps.clock.now()
-        out = []
-        for approval in open_:
-            if approval.expires_at <= now:
-                continue
-            out.append(
-                _approval_out(approval, await uow.hires.get(approval.hire_id), await uow.tasks.get(approval.task_id))
-            )
-    return out
-
-
-async def decide_approval(ctx: ToolContext, *, approval_id: str, approve: bool, note: str = "") -> ApprovalOut:
-    """Approve or decline a proposed hire. For people only: the agent may propose spending, never approve it.
-
-    Approving re-checks the budgets and caps, then books the worker at once. Declining hands the
-    task to the host. Deciding twice changes nothing and reports the first decision.
-
-    Args:
-        approval_id: the approval to decide.
-        approve: true to book the worker, false to decline.
-        note: why, for the audit log.
-    """
-    actor = ctx.actor
-    if actor.channel in (Channel.AGENT, Channel.SCHEDULER):
-        raise PermissionDenied("Only a person can approve or decline spending.")
-    actor.require(Role.OWNER, Role.APPROVER)
-    deps, now = ctx.deps, ctx.deps.clock.now()
-    async with deps.uow() as uow:
-        approval = await uow.approvals.get(approval_id)
-        if approval is None or approval.host_id != actor.host_id:
-            raise NotFound("approval", approval_id)
-        hire = await uow.hires.get(approval.hire_id)
-        task = await uow.tasks.get(approval.task_id)
-        prop = await uow.properties.get(approval.property_id)
-        host = await uow.hosts.get(approval.host_id)
-        if hire is None or task is None or prop is None or host is None:
-            raise NotFound("approval", approval_id)
-        if approval.status is ApprovalStatus.OPEN and (
-            task.status is not TaskStatus.AWAITING_APPROVAL or hire.status is not HireStatus.PROPOSED
-        ):
-            approval.withdraw(now)  # the task was cancelled or moved on while the card waited
-            await uow.approvals.update(approval)
-            await uow.commit()
-            raise AlreadyDecided(f"This approval no longer applies: the task is {task.status.value}.")
-        if approve and approval.status is ApprovalStatus.OPEN and now < approval.expires_at:
-            since = month_start(now, host.timezone)
-            spent = await uow.hires.list_for_host(prop.host_id, since=since)
-            check_caps(
-                hire.price, task_budget=task.budget, widened=True,  # an approver may accept the widened price
-                property_spent=committed_spend(spent, since=since, property_id=prop.id),
-                property_budget=prop.policy.monthly_budget,
-                host_spent=committed_spend(spent, since=since), host_cap=host.monthly_cap,
-            )  # fmt: skip
-        try:
-            fresh = approval.decide(actor, approve, now)
-        except AlreadyDecided:
-            await _close_expired(deps, uow, approval, hire, task, prop)
-            await uow.commit()
-            raise
-        if not fresh:
-            return _approval_out(approval, hire, task, f"Already {approval.status.value}.")
-        who = f"{actor.member_id} via {actor.channel.value}"
-        if approve:
-            hire.transition(HireStatus.REQUESTED, now, f"approved by {who}")
-            hire.request = booking_request(hire, task, prop)  # stored before the first send
-            hire.sends = 1
-            task.transition(TaskStatus.HIRING, now, f"approved by {who}")
-            await uow.tasks.update(task)
-            text = f"Approved by {who}: {hire.worker_name} for {task.kind.value} at {prop.name}, {hire.price}."
-        else:
-            hire.transition(HireStatus.CANCELLED, now, f"declined by {who}")
-            text = f"Declined by {who}: {hire.worker_name} for {task.kind.value} at {prop.name}, {hire.price}."
-            await mark_needs_host(deps, uow, task, prop, f"the approver declined {hire.worker_name} at {hire.price}")
-        await uow.hires.update(hire)
-        await uow.approvals.update(approval)
-        await record_event(deps, uow, EventKind.APPROVAL_DECIDED, prop, approval.id, text)
-        await audit(uow, ctx, "decide_approval", {"approval_id": approval_id, "approve": approve, "note": note}, text)
-        await uow.commit()
-    message = text
-    if approve:
-        sent = await send_booking(deps, hire.id, first=True)
-        message += {
-            Sent.BOOKED: " Booked.",
-            Sent.RETRY: " The marketplace is not answering; the booking will be retried shortly.",
-            Sent.REFUSED: f" The marketplace refused it: {sent.detail}",
-            Sent.GONE: "",
-            Sent.MOVED: " The task moved meanwhile; it will be booked again for the new time.",
-        }[sent.outcome]
-    async with deps.uow() as uow:
-        hire_now, task_now = await uow.hires.get(hire.id), await uow.tasks.get(task.id)
-    return _approval_out(approval, hire_now, task_now, message)
-
-
-async def _close_expired(
-    deps: AppDeps, uow: UnitOfWork, approval: Approval, hire: Hire, task: Task, prop: Property
-) -> None:
-    """An approval that ran out: its hire is dropped and the host takes over the task."""
-    await uow.approvals.update(approval)
-    if hire.status is HireStatus.PROPOSED:
-        hire.transition(HireStatus.CANCELLED, deps.clock.now(), "approval expired")
-        await uow.hires.update(hire)
-    if task.status is TaskStatus.AWAITING_APPROVAL:
-        await mark_needs_host(deps, uow, task, prop, f"nobody decided on {hire.worker_name} at {hire.price} in time")
-
-
-async def expire_approvals(deps: AppDeps) -> int:
-    """Close every open approval past its expiry (pipeline step); the host is told about each task."""
-    now, closed = deps.clock.now(), 0
-    async with deps.uow() as uow:
-        for host in await uow.hosts.list():
-            for approval in await uow.approvals.list_open(host.id):
-                if not approval.expire(now):
-                    continue
-                hire = await uow.hires.get(approval.hire_id)
-                task = await uow.tasks.get(approval.task_id)
-                prop = await uow.properties.get(approval.property_id)
-                if hire is None or task is None or prop is None:
-                    await uow.approvals.update(approval)
-                else:
-                    await _close_expired(deps, uow, approval, hire, task, prop)
-                closed += 1
-        await uow.commit()
-    return closed

@@ -12,6 +12,7 @@ from domain.feeds import Feed, FeedOptions, Platform
 from domain.hosts import Role
 from domain.properties import HiringPolicy, PlanningRules, Property
 from tools.context import ToolContext, audit
+from tools.registry import page, tool
 
 
 class PropertyOut(BaseModel):
@@ -56,6 +57,7 @@ def _parse_time(value: str, what: str) -> time:
         raise InvalidInput(f"{what} must look like 16:00, not {value!r}.") from exc
 
 
+@tool()
 async def add_property(
     ctx: ToolContext,
     *,
@@ -147,6 +149,7 @@ async def add_property(
     return PropertyOut.of(prop)
 
 
+@tool(read_only=True)
 async def list_properties(ctx: ToolContext, *, limit: int = 50, offset: int = 0) -> list[PropertyOut]:
     """List the host's properties.
 
@@ -154,12 +157,13 @@ async def list_properties(ctx: ToolContext, *, limit: int = 50, offset: int = 0)
         limit: page size, at most 200.
         offset: how many to skip.
     """
-    limit = max(1, min(limit, 200))
+    limit, offset = page(limit, offset)
     async with ctx.deps.uow() as uow:
-        props = await uow.properties.list_for_host(ctx.actor.host_id, limit=limit, offset=max(0, offset))
+        props = await uow.properties.list_for_host(ctx.actor.host_id, limit=limit, offset=offset)
     return [PropertyOut.of(p) for p in props]
 
 
+@tool()
 async def add_feed(
     ctx: ToolContext,
     *,

@@ -48,8 +48,8 @@ def _decide(args: argparse.Namespace) -> int:
 async def _run(approval_id: str | None, *, approve: bool, note: str, as_json: bool) -> int:
     from channels.console.notifier import ConsoleNotifier
     from domain.errors import NotFound
+    from tools.approvals import decide_approval, list_approvals
     from tools.context import ToolContext
-    from tools.hiring import decide_approval, list_approvals
     from tools.hosts import find_local_owner
     from turnover.bootstrap import bootstrap
     from turnover.settings import load_settings

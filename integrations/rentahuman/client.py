@@ -37,9 +37,10 @@ from typing import Any
 
 import httpx
 
-from domain.hires import BookingRequest, Worker
+from domain.errors import NotFound
+from domain.hires import BookingRequest, Worker, WorkerReview
 from domain.ports import BookingState, PrivateMessage
-from integrations.rentahuman.errors import RentAHumanConflict
+from integrations.rentahuman.errors import RentAHumanConflict, RentAHumanNotFound
 from integrations.rentahuman.hiring import HiringCalls
 from integrations.rentahuman.messaging import MessagingCalls
 from integrations.rentahuman.pacing import DEFAULT_CONCURRENCY
@@ -120,6 +121,16 @@ class RentAHumanClient(HiringCalls, MessagingCalls):
 
     async def get_human(self, human_id: str) -> Human:
         return parse_human(await self._t.read("GET", f"/humans/{human_id}"))
+
+    async def get_worker(self, worker_id: str) -> Worker:
+        try:
+            return (await self.get_human(worker_id)).worker
+        except RentAHumanNotFound:
+            raise NotFound("human", worker_id) from None
+
+    async def worker_reviews(self, worker_id: str, *, limit: int = 20) -> list[WorkerReview]:
+        reviews = await self.list_reviews(worker_id, limit=limit)
+        return [WorkerReview(rating=r.rating, comment=r.comment, created_at=r.created_at) for r in reviews]
 
     async def list_reviews(self, human_id: str, *, limit: int = 100) -> list[Review]:
         return await self._t.collect("/reviews", {"humanId": human_id}, "reviews", parse_review, limit=limit)

@@ -5,7 +5,7 @@ from datetime import date
 from domain.calendar import CalendarEvent, FeedSnapshot
 from domain.feeds import Platform
 from scheduler.pipeline import run_pipeline
-from tests.scheduler.conftest import World
+from tests.conftest import World
 from tools.properties import add_feed
 
 VRBO_URL = "https://calendar.example.test/vrbo/1.ics?token=secret"

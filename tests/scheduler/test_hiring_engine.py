@@ -20,9 +20,9 @@ from scheduler.pipeline import run_pipeline
 from scheduler.plan import plan_tasks
 from scheduler.sync import sync_feeds
 from scheduler.track import track_hires
-from tests.scheduler.conftest import World
+from tests.conftest import World
+from tools.approvals import decide_approval, list_approvals
 from tools.context import ToolContext
-from tools.hiring import decide_approval, list_approvals
 
 CLEAN_STARTS = datetime(2026, 11, 28, 11, 0, tzinfo=UTC)  # checkout day of a stay from the 26th, Lisbon = UTC
 

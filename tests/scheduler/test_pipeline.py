@@ -11,7 +11,7 @@ from scheduler.pipeline import run_pipeline
 from scheduler.plan import PlanReport, plan_tasks
 from scheduler.sync import sync_feeds
 from scheduler.track import track_hires
-from tests.scheduler.conftest import World
+from tests.conftest import World
 
 
 async def _tasks(world: World):

@@ -8,7 +8,7 @@ from scheduler.pipeline import run_pipeline
 from scheduler.retention import expire_snapshots
 from scheduler.sync import sync_feeds
 from tests.builders import NOW
-from tests.scheduler.conftest import TODAY, World
+from tests.conftest import TODAY, World
 from tools.context import PipelineConfig
 
 

@@ -7,7 +7,7 @@ from domain.events import EventKind
 from domain.feeds import FetchOutcome
 from domain.reservations import ReservationStatus
 from scheduler.sync import sync_feeds
-from tests.scheduler.conftest import FEED_URL, World
+from tests.conftest import FEED_URL, World
 
 STAYS = [("a", date(2026, 11, 26), 2), ("b", date(2026, 12, 1), 2), ("c", date(2026, 12, 5), 3)]
 

@@ -1,0 +1,1 @@
+"""Hires: proposing, booking, following and cancelling marketplace bookings for tasks."""

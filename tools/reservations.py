@@ -1,0 +1,1 @@
+"""Reservations: the stays the calendar feeds brought in."""

@@ -1,0 +1,1 @@
+"""Tasks: the work each stay creates, and manual tasks."""

@@ -1,0 +1,1 @@
+"""Workers on the RentAHuman marketplace: search, profiles, reviews, skills."""
