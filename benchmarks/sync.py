@@ -71,8 +71,9 @@ from scheduler.sync import FETCH_CONCURRENCY, sync_feeds
 from storage.database import make_engine, prepare_database, sqlite_url
 from storage.uow import SqlUnitOfWorkFactory
 from tools.context import AppDeps, ToolContext
+from tools.feeds import add_feed
 from tools.hosts import ensure_local_owner
-from tools.properties import add_feed, add_property
+from tools.properties import add_property
 
 TODAY = date(2026, 11, 25)
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)  # the local date is TODAY in every zone below

@@ -29,6 +29,7 @@ class EventKind(enum.StrEnum):
     FEED_DIFF_HELD = "feed.diff_held"
     FEED_IMPORTED = "feed.imported"
     FEED_UNCLASSIFIED = "feed.unclassified"  # events whose SUMMARY no rule knows: shown, never guessed
+    FEED_REMOVED = "feed.removed"
 
 
 # Recorded for the audit trail and the chat history, but not pushed to anyone's phone.

@@ -15,13 +15,14 @@ from typing import Protocol, Self
 
 from domain.approvals import Approval
 from domain.calendar import FeedSnapshot
+from domain.conversations import Conversation
 from domain.events import AuditEntry, Event
 from domain.feeds import Feed, FeedFetch
 from domain.hires import BookingRequest, Hire, HireStatus, Worker, WorkerReview
 from domain.hosts import Host, Member
 from domain.properties import Property
-from domain.reservations import Block, Reservation
-from domain.tasks import Task, TaskStatus
+from domain.reservations import Block, Reservation, ReservationStatus
+from domain.tasks import Task, TaskKind, TaskStatus
 
 
 class Clock(Protocol):
@@ -101,7 +102,17 @@ class ReservationRepository(Protocol):
     async def get_by_uid(self, feed_id: str, uid: str) -> Reservation | None: ...
     async def list_for_feed(self, feed_id: str) -> list[Reservation]: ...
     async def list_for_property(self, property_id: str, *, ending_after: date | None = None) -> list[Reservation]: ...
-    async def list_for_host(self, host_id: str, *, limit: int = 50, offset: int = 0) -> list[Reservation]: ...
+    async def list_for_host(
+        self,
+        host_id: str,
+        *,
+        property_id: str | None = None,
+        statuses: Sequence[ReservationStatus] | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[Reservation]:
+        """The host's stays by check-in, then id; narrowed by property and statuses when given."""
+        ...
 
 
 class BlockRepository(Protocol):
@@ -121,7 +132,18 @@ class TaskRepository(Protocol):
     async def list_for_property(self, property_id: str) -> list[Task]: ...
     async def list_for_reservation(self, reservation_id: str) -> list[Task]: ...
     async def list_by_status(self, statuses: Sequence[TaskStatus], *, host_id: str | None = None) -> list[Task]: ...
-    async def list_for_host(self, host_id: str, *, limit: int = 50, offset: int = 0) -> list[Task]: ...
+    async def list_for_host(
+        self,
+        host_id: str,
+        *,
+        property_id: str | None = None,
+        statuses: Sequence[TaskStatus] | None = None,
+        kind: TaskKind | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[Task]:
+        """The host's tasks by window start, then id; narrowed by property, statuses and kind when given."""
+        ...
 
 
 class HireRepository(Protocol):
@@ -146,12 +168,43 @@ class EventRepository(Protocol):
     async def add_many(self, items: Sequence[Event]) -> None: ...  # one statement; a duplicate fails them all
     async def update(self, event: Event) -> None: ...
     async def list_unnotified(self, *, limit: int = 100) -> list[Event]: ...
-    async def list_for_host(self, host_id: str, *, limit: int = 50) -> list[Event]: ...
+    async def list_for_host(
+        self,
+        host_id: str,
+        *,
+        limit: int = 50,
+        since: datetime | None = None,
+        property_id: str | None = None,
+        subject_id: str | None = None,
+    ) -> list[Event]:
+        """The host's latest events, newest first; each filter given narrows them (all must hold): created
+        at or after `since`, about the property, about the subject (a reservation, task, hire...)."""
+        ...
 
 
 class AuditRepository(Protocol):
     async def add(self, entry: AuditEntry) -> None: ...
-    async def list_for_host(self, host_id: str, *, limit: int = 50) -> list[AuditEntry]: ...
+    async def list_for_host(
+        self,
+        host_id: str,
+        *,
+        limit: int = 50,
+        since: datetime | None = None,
+        channel: str | None = None,
+        property_id: str | None = None,
+    ) -> list[AuditEntry]:
+        """The host's latest entries, newest first; each filter given narrows them (all must hold): made at
+        or after `since`, through `channel`, naming the property as `arguments["property_id"]`."""
+        ...
+
+
+class ConversationRepository(Protocol):
+    """Chat history, one row per (host, thread): a second `add` for the same pair is a `Conflict`."""
+
+    async def add(self, conversation: Conversation) -> None: ...
+    async def update(self, conversation: Conversation) -> None: ...
+    async def find(self, host_id: str, thread: str) -> Conversation | None: ...
+    async def delete(self, conversation_id: str) -> None: ...
 
 
 class UnitOfWork(Protocol):
@@ -172,6 +225,7 @@ class UnitOfWork(Protocol):
     approvals: ApprovalRepository
     events: EventRepository
     audit: AuditRepository
+    conversations: ConversationRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

@@ -15,12 +15,10 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
-from domain.approvals import Approval
 from domain.errors import BudgetExceeded, Conflict, MarketplaceError, TurnoverError
-from domain.events import EventKind
 from domain.hires import Hire, HireStatus, Worker
 from domain.hiring import (
     MAX_ATTEMPTS,
@@ -37,11 +35,11 @@ from domain.hiring import (
     route_for,
     task_hours,
 )
-from domain.ports import Marketplace, UnitOfWork
+from domain.ports import Marketplace
 from domain.properties import Property
 from domain.tasks import Task, TaskStatus
-from tools.approvals import expire_approvals
-from tools.context import AppDeps, record_event
+from tools.approvals import expire_approvals, open_approval
+from tools.context import AppDeps
 from tools.hiring import Sent, booking_request, cancel_lost_create, mark_needs_host, send_booking
 
 HIREABLE = (TaskStatus.PLANNED, TaskStatus.HIRING)
@@ -246,7 +244,8 @@ async def _commit_to(run: _Run, task_id: str, prop: Property, best: Candidate, *
                 hire.sends = 1
             await uow.hires.add(hire)
             if route is Route.APPROVAL:
-                await _propose(deps, uow, task, prop, hire, widened)
+                why = "the search had to be widened" if widened else ""
+                await open_approval(deps, uow, task, prop, hire, why)
                 await uow.commit()
                 report.proposed += 1
                 return
@@ -266,35 +265,6 @@ async def _send(run: _Run, hire_id: str, *, first: bool = False) -> None:
         run.report.booked += 1
     elif result.outcome in (Sent.RETRY, Sent.REFUSED):
         run.report.errors.append(f"hire {hire_id}: {result.detail}")
-
-
-async def _propose(deps: AppDeps, uow: UnitOfWork, task: Task, prop: Property, hire: Hire, widened: bool) -> None:
-    now = deps.clock.now()
-    why = (
-        "the search had to be widened"
-        if widened
-        else f"above the auto-approve limit of {prop.policy.auto_approve_limit}"
-    )
-    approval = Approval(
-        id=deps.ids.new_id("apr"), host_id=prop.host_id, property_id=prop.id, task_id=task.id, hire_id=hire.id,
-        amount=hire.price, reason=why, expires_at=_approval_expiry(deps, task, now), created_at=now,
-    )  # fmt: skip
-    await uow.approvals.add(approval)
-    task.transition(TaskStatus.AWAITING_APPROVAL, now, why)
-    task.hire_id = hire.id
-    await uow.tasks.update(task)
-    local = task.window_start.astimezone(prop.zone)
-    message = (
-        f"Approval needed: {hire.worker_name} for {task.kind.value} at {prop.name} on {local:%a %d %b %H:%M}, "
-        f"{hire.price} ({why})."
-    )
-    await record_event(deps, uow, EventKind.APPROVAL_REQUESTED, prop, approval.id, message)
-
-
-def _approval_expiry(deps: AppDeps, task: Task, now: datetime) -> datetime:
-    """`approval_hours` from now, but never past the moment the worker would need to confirm."""
-    latest = task.window_start - timedelta(hours=1)
-    return max(now + timedelta(minutes=30), min(latest, now + timedelta(hours=deps.config.approval_hours)))
 
 
 async def _needs_host(run: _Run, task_id: str, reason: str) -> None:

@@ -6,7 +6,8 @@ this pass is re-dispatched in the same pass.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import asdict, dataclass
 
 from scheduler.hire import HireReport, hire_tasks
 from scheduler.notify import NotifyReport, notify
@@ -36,3 +37,12 @@ async def run_pipeline(deps: AppDeps, *, force_sync: bool = False) -> PipelineRe
     sent = await notify(deps)
     expired = await expire_snapshots(deps)
     return PipelineReport(sync, plan, hire, track, sent, expired)
+
+
+async def refresh_feeds(deps: AppDeps, feed_ids: Collection[str]) -> dict[str, int]:
+    """Sync these feeds now, whatever their schedule, then plan: what `sync_now` asks for (wired as
+    `AppDeps.refresh`). The same sync rules apply: a broken or emptied feed changes nothing."""
+    sync = await sync_feeds(deps, force=True, feed_ids=feed_ids)
+    plan = await plan_tasks(deps, due_only=True)
+    counts = {k: v for k, v in asdict(sync).items() if isinstance(v, int)}
+    return counts | {f"tasks_{k}": v for k, v in asdict(plan).items() if isinstance(v, int)}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import zlib
-from collections.abc import Coroutine
+from collections.abc import Collection, Coroutine
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -47,8 +47,9 @@ def _next_fetch(deps: AppDeps, feed: Feed, now: datetime) -> datetime:
     return now + min(interval, timedelta(minutes=2 ** min(failures - 1, 16)))
 
 
-async def sync_feeds(deps: AppDeps, *, force: bool = False) -> SyncReport:
-    """Fetch the feeds that are due (all of them with `force`) and reconcile each in its own commit.
+async def sync_feeds(deps: AppDeps, *, force: bool = False, feed_ids: Collection[str] | None = None) -> SyncReport:
+    """Fetch the feeds that are due (all of them with `force`; only `feed_ids` when given) and reconcile
+    each in its own commit.
 
     Fetches run FETCH_CONCURRENCY at a time while the results are applied one by one as they come
     in; a fetch holds its slot until its result is taken, so memory stays bounded by the concurrency
@@ -60,7 +61,8 @@ async def sync_feeds(deps: AppDeps, *, force: bool = False) -> SyncReport:
         feeds = [
             f
             for f in await uow.feeds.list_all()
-            if force or f.health.next_fetch_at is None or f.health.next_fetch_at <= now
+            if (feed_ids is None or f.id in feed_ids)
+            and (force or f.health.next_fetch_at is None or f.health.next_fetch_at <= now)
         ]
         zones = {p.id: p.zone for p in await uow.properties.list_all()}
     report = SyncReport(feeds=len(feeds))

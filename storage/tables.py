@@ -1,8 +1,8 @@
 """The schema, as SQLAlchemy Core tables. `migrations/versions/` must produce exactly this.
 
-Ownership cascades on delete (host → members, properties, events, audit; property → feeds, tasks;
-feed → reservations, blocks; task → hires, approvals); a task outlives the reservation it was
-planned for (`reservation_id` is set to NULL), because its hires may hold money.
+Ownership cascades on delete (host → members, properties, events, audit, conversations;
+property → feeds, tasks; feed → reservations, blocks; task → hires, approvals); a task outlives
+the reservation it was planned for (`reservation_id` is set to NULL), because its hires may hold money.
 Nested settings that are queried (feed health, hiring policy) are flattened into columns;
 member identities get their own table so that one Slack or Telegram user maps to one member.
 """
@@ -21,6 +21,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
     Time,
     UniqueConstraint,
     false,
@@ -312,4 +313,16 @@ audit_log = Table(
     Column("arguments", JSON, nullable=False),
     Column("result", String, nullable=False),
     Index(None, "host_id", "at"),
+)
+
+conversations = Table(
+    "conversations",
+    metadata,
+    _id(),
+    _ref("host_id", "hosts.id"),
+    Column("thread", String, nullable=False),
+    Column("messages", Text, nullable=False),  # the agent's JSON list of model messages
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    UniqueConstraint("host_id", "thread"),
 )

@@ -22,6 +22,7 @@ from domain.ports import (
     ApprovalRepository,
     AuditRepository,
     BlockRepository,
+    ConversationRepository,
     EventRepository,
     FeedFetchRepository,
     FeedRepository,
@@ -37,6 +38,7 @@ from storage.repositories import (
     SqlApprovalRepository,
     SqlAuditRepository,
     SqlBlockRepository,
+    SqlConversationRepository,
     SqlEventRepository,
     SqlFeedFetchRepository,
     SqlFeedRepository,
@@ -66,6 +68,7 @@ class SqlUnitOfWork:
     approvals: ApprovalRepository
     events: EventRepository
     audit: AuditRepository
+    conversations: ConversationRepository
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
@@ -83,6 +86,7 @@ class SqlUnitOfWork:
         self.tasks, self.hires = SqlTaskRepository(conn), SqlHireRepository(conn)
         self.approvals, self.events = SqlApprovalRepository(conn), SqlEventRepository(conn)
         self.audit = SqlAuditRepository(conn)
+        self.conversations = SqlConversationRepository(conn)
         return self
 
     async def __aexit__(

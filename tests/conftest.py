@@ -9,12 +9,14 @@ import pytest
 from domain.calendar import CalendarEvent, FeedSnapshot, events_hash
 from domain.feeds import Platform
 from integrations.clock import FrozenClock, SequentialIds
+from scheduler.pipeline import refresh_feeds
 from storage.memory import InMemoryUnitOfWorkFactory
 from tests.builders import NOW, a_worker
 from tests.fakes import FakeMarketplace, RecordingNotifier, StaticFeedFetcher
 from tools.context import AppDeps, ToolContext
+from tools.feeds import add_feed
 from tools.hosts import ensure_local_owner
-from tools.properties import add_feed, add_property
+from tools.properties import add_property
 
 FEED_URL = "https://calendar.example.test/listing/1.ics?t=0123456789abcdef"
 TODAY = date(2026, 11, 25)
@@ -49,7 +51,7 @@ async def world() -> World:
     notifier = RecordingNotifier()
     deps = AppDeps(
         uow=InMemoryUnitOfWorkFactory(), clock=clock, ids=SequentialIds(), fetcher=fetcher, marketplace=market,
-        notifier=notifier,
+        notifier=notifier, refresh=refresh_feeds,
     )  # fmt: skip
     ctx = ToolContext(deps, await ensure_local_owner(deps))
     prop = await add_property(ctx, name="Alfama loft", city="Lisbon", timezone="Europe/Lisbon")

@@ -7,7 +7,7 @@ the budgets and caps again, since spending may have grown while the card waited.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from pydantic import BaseModel
 
@@ -48,6 +48,38 @@ def _approval_out(approval: Approval, hire: Hire | None, task: Task | None, mess
     )  # fmt: skip
 
 
+async def open_approval(
+    deps: AppDeps, uow: UnitOfWork, task: Task, prop: Property, hire: Hire, why: str = ""
+) -> Approval:
+    """Put a proposed hire in front of an approver: the card, the task waiting on it, and an event.
+
+    `why` defaults to the price being above the property's auto-approve limit.
+    """
+    now = deps.clock.now()
+    why = why or f"above the auto-approve limit of {prop.policy.auto_approve_limit}"
+    approval = Approval(
+        id=deps.ids.new_id("apr"), host_id=prop.host_id, property_id=prop.id, task_id=task.id, hire_id=hire.id,
+        amount=hire.price, reason=why, expires_at=approval_expiry(deps, task, now), created_at=now,
+    )  # fmt: skip
+    await uow.approvals.add(approval)
+    task.transition(TaskStatus.AWAITING_APPROVAL, now, why)
+    task.hire_id = hire.id
+    await uow.tasks.update(task)
+    local = task.window_start.astimezone(prop.zone)
+    message = (
+        f"Approval needed: {hire.worker_name} for {task.kind.value} at {prop.name} on {local:%a %d %b %H:%M}, "
+        f"{hire.price} ({why})."
+    )
+    await record_event(deps, uow, EventKind.APPROVAL_REQUESTED, prop, approval.id, message)
+    return approval
+
+
+def approval_expiry(deps: AppDeps, task: Task, now: datetime) -> datetime:
+    """`approval_hours` from now, but never past the moment the worker would need to confirm."""
+    latest = task.window_start - timedelta(hours=1)
+    return max(now + timedelta(minutes=30), min(latest, now + timedelta(hours=deps.config.approval_hours)))
+
+
 @tool(read_only=True)
 async def list_approvals(ctx: ToolContext, *, limit: int = 50, offset: int = 0) -> list[ApprovalOut]:
     """Spending waiting for a decision: who, for what, how much, and until when. Oldest first.
@@ -69,7 +101,7 @@ async def list_approvals(ctx: ToolContext, *, limit: int = 50, offset: int = 0) 
     return out
 
 
-@tool(spends_money=True, humans_only=True)
+@tool(spends_money=True, humans_only=True, open_world=True)
 async def decide_approval(ctx: ToolContext, *, approval_id: str, approve: bool, note: str = "") -> ApprovalOut:
     """Approve or decline a proposed hire. For people only: the agent may propose spending, never approve it.
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from domain.events import QUIET_KINDS, AuditEntry, Event, EventKind
 from domain.hosts import Actor
@@ -20,6 +21,12 @@ class PipelineConfig:
     hire_concurrency: int = 8  # tasks hired (and hires polled) at once; the client paces on rate-limit headers
 
 
+class Refresh(Protocol):
+    """Sync the given feeds now and plan (the scheduler's steps, wired in by the composition root)."""
+
+    async def __call__(self, deps: AppDeps, feed_ids: Collection[str], /) -> dict[str, int]: ...
+
+
 @dataclass(frozen=True, slots=True)
 class AppDeps:
     uow: UnitOfWorkFactory
@@ -29,6 +36,7 @@ class AppDeps:
     marketplace: Marketplace
     notifier: Notifier
     config: PipelineConfig = PipelineConfig()
+    refresh: Refresh | None = None  # None: `sync_now` is unavailable (tests that do not need it)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,15 +7,18 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
-from domain.errors import NotFound
-from domain.feeds import HOLD_CONFIRMATIONS, HOLD_SPAN, Feed, FeedFetch, FetchOutcome, Platform
+from domain.errors import ConfigurationError, Conflict, InvalidInput, NotFound
+from domain.events import EventKind
+from domain.feeds import HOLD_CONFIRMATIONS, HOLD_SPAN, Feed, FeedFetch, FeedOptions, FetchOutcome, Platform
 from domain.hosts import Role
 from domain.ports import UnitOfWork
 from domain.properties import Property
-from tools.context import ToolContext
+from domain.reservations import ReservationStatus
+from tools.context import ToolContext, audit, record_event
+from tools.feed_preview import FeedPreview, preview_snapshot
 from tools.registry import tool
+from tools.scope import READERS, owned_feed, owned_property
 
-READERS = (Role.OWNER, Role.APPROVER, Role.VIEWER)
 RECENT_FETCHES = 5
 HELD_LOOKBACK = 100  # fetches searched for the reason of a hold when failures came after it
 PAGE = 200
@@ -36,6 +39,17 @@ class FeedStatus(enum.StrEnum):
     STALE = "stale"
     HELD = "held"
     OK = "ok"
+
+
+class FeedOut(BaseModel):
+    id: str
+    property_id: str
+    platform: Platform
+    url: str  # redacted: the path and query of a feed URL are its access token
+
+    @classmethod
+    def of(cls, feed: Feed) -> FeedOut:
+        return cls(id=feed.id, property_id=feed.property_id, platform=feed.platform, url=feed.redacted_url)
 
 
 def feed_status(feed: Feed, now: datetime) -> FeedStatus:
@@ -109,6 +123,51 @@ class FeedHealthOut(BaseModel):
         )  # fmt: skip
 
 
+@tool(secret_args=("url",))
+async def add_feed(
+    ctx: ToolContext,
+    *,
+    property_id: str,
+    url: str,
+    platform: Platform = Platform.AIRBNB,
+    blocks_are_bookings: bool = False,
+    honour_event_times: bool = False,
+    dtend_is_last_night: bool = False,
+) -> FeedOut:
+    """Connect a calendar feed (iCal export URL) to a property.
+
+    Args:
+        property_id: the property the calendar belongs to.
+        url: the iCal export URL; a secret, never shown back in full.
+        platform: airbnb, vrbo, booking or generic.
+        blocks_are_bookings: treat closed dates as stays (Booking.com, some PMS exports); a closed range
+            that mirrors a reservation of another feed of the property still makes no second set of tasks.
+        honour_event_times: use the check-in/out times the feed's events carry (Guesty, Hospitable, Hostaway).
+        dtend_is_last_night: the feed's end date is the last night, not the checkout day (some PMS exports).
+    """
+    ctx.actor.require(Role.OWNER)
+    if not url.startswith(("http://", "https://")):
+        raise InvalidInput("A feed URL must start with http:// or https://.")
+    async with ctx.deps.uow() as uow:
+        prop = await owned_property(uow, ctx, property_id)
+        feed = Feed(
+            id=ctx.deps.ids.new_id("feed"),
+            property_id=prop.id,
+            platform=platform,
+            url=url,
+            created_at=ctx.deps.clock.now(),
+            options=FeedOptions(
+                blocks_are_bookings=blocks_are_bookings,
+                honour_event_times=honour_event_times,
+                dtend_is_last_night=dtend_is_last_night,
+            ),
+        )
+        await uow.feeds.add(feed)
+        await audit(uow, ctx, "add_feed", {"property_id": prop.id, "platform": platform.value}, feed.id)
+        await uow.commit()
+    return FeedOut.of(feed)
+
+
 @tool(read_only=True)
 async def feed_health(ctx: ToolContext, *, property_id: str | None = None) -> list[FeedHealthOut]:
     """Show how each calendar feed of the host is doing: its status, last good fetch, failures,
@@ -134,10 +193,7 @@ async def feed_health(ctx: ToolContext, *, property_id: str | None = None) -> li
 
 async def _properties(uow: UnitOfWork, ctx: ToolContext, property_id: str | None) -> list[Property]:
     if property_id is not None:
-        prop = await uow.properties.get(property_id)
-        if prop is None or prop.host_id != ctx.actor.host_id:
-            raise NotFound("property", property_id)
-        return [prop]
+        return [await owned_property(uow, ctx, property_id)]
     props: list[Property] = []
     while True:
         page = await uow.properties.list_for_host(ctx.actor.host_id, limit=PAGE, offset=len(props))
@@ -164,3 +220,100 @@ async def _hold(uow: UnitOfWork, feed: Feed, recent: list[FeedFetch]) -> HoldOut
         min_span_minutes=int(HOLD_SPAN.total_seconds() // 60),
         reason=held.held_reason if held else "",
     )
+
+
+class SyncNowOut(BaseModel):
+    feeds: int  # feeds read
+    counts: dict[str, int]  # failed, held, new, changed, cancelled, tasks_created, tasks_rescheduled ...
+    health: list[FeedHealthOut]  # each feed read, after the sync
+
+
+@tool(idempotent=True, open_world=True)
+async def sync_now(ctx: ToolContext, *, property_id: str | None = None, feed_id: str | None = None) -> SyncNowOut:
+    """Read calendar feeds now instead of waiting for the next scheduled sync, then plan the tasks.
+    The usual safety rules apply: a broken or suddenly empty feed changes nothing until confirmed.
+
+    Args:
+        property_id: only this property's feeds.
+        feed_id: only this feed.
+    """
+    ctx.actor.require(Role.OWNER, Role.APPROVER)
+    if ctx.deps.refresh is None:
+        raise ConfigurationError("Syncing on demand is not available in this process.")
+    async with ctx.deps.uow() as uow:
+        feeds = [f for p in await _properties(uow, ctx, property_id) for f in await uow.feeds.list_for_property(p.id)]
+    if feed_id is not None:
+        feeds = [f for f in feeds if f.id == feed_id]
+        if not feeds:
+            raise NotFound("feed", feed_id)
+    counts = await ctx.deps.refresh(ctx.deps, [f.id for f in feeds]) if feeds else {}
+    async with ctx.deps.uow() as uow:
+        await audit(uow, ctx, "sync_now", {"property_id": property_id, "feed_id": feed_id}, str(counts))
+        await uow.commit()
+    read = {f.id for f in feeds}
+    health = [h for h in await feed_health(ctx, property_id=property_id) if h.feed_id in read]
+    return SyncNowOut(feeds=len(feeds), counts=counts, health=health)
+
+
+@tool(read_only=True, open_world=True, secret_args=("url",))
+async def preview_feed(
+    ctx: ToolContext, *, url: str | None = None, feed_id: str | None = None, platform: Platform | None = None
+) -> FeedPreview:
+    """Preview a calendar feed without storing anything: the stays, blocks and unrecognised events the
+    sync would see, with any problems. Use it before add_feed, or to check a connected feed.
+
+    Args:
+        url: an iCal export URL to try (a secret: never shown back in full).
+        feed_id: a connected feed to read instead of a URL.
+        platform: airbnb, vrbo, booking or generic (default: the feed's own, or airbnb for a URL).
+    """
+    ctx.actor.require(Role.OWNER)
+    if (url is None) == (feed_id is None):
+        raise InvalidInput("Give either a feed URL or a feed_id.")
+    options = None
+    if feed_id is not None:
+        async with ctx.deps.uow() as uow:
+            feed, _ = await owned_feed(uow, ctx, feed_id)
+        url, platform, options = feed.url, platform or feed.platform, feed.options
+    assert url is not None
+    if not url.startswith(("http://", "https://")):
+        raise InvalidInput("A feed URL must start with http:// or https://.")
+    snapshot = await ctx.deps.fetcher.fetch(url)
+    return preview_snapshot(snapshot, platform or Platform.AIRBNB, options)
+
+
+@tool(destructive=True)
+async def remove_feed(ctx: ToolContext, *, feed_id: str, force: bool = False) -> FeedHealthOut:
+    """Disconnect a calendar feed. The stays it brought in go with it, and on the next pass their open
+    tasks (and any bookings for them) are cancelled; so a feed with upcoming stays is only removed with
+    force. Replacing a feed's URL? Add the new feed first, then remove the old one.
+
+    Args:
+        feed_id: the feed to remove.
+        force: remove it even though it still has upcoming stays.
+    """
+    ctx.actor.require(Role.OWNER)
+    now = ctx.deps.clock.now()
+    async with ctx.deps.uow() as uow:
+        feed, prop = await owned_feed(uow, ctx, feed_id)
+        today = now.astimezone(prop.zone).date()
+        upcoming = [
+            r for r in await uow.reservations.list_for_feed(feed.id)
+            if r.check_out >= today and r.status in (ReservationStatus.CONFIRMED, ReservationStatus.TENTATIVE)
+        ]  # fmt: skip
+        if upcoming and not force:
+            first = min(upcoming, key=lambda r: r.check_in)
+            raise Conflict(
+                f"This feed still brings {len(upcoming)} upcoming stay(s), the first from {first.check_in}; "
+                "removing it cancels their tasks. Pass force to remove it anyway."
+            )
+        out = FeedHealthOut.of(feed, prop, now, None, [])
+        await uow.feeds.delete(feed.id)
+        await uow.properties.set_planned_on(prop.id, None)  # plan again without its stays
+        text = f"Feed {feed.platform.value} ({feed.redacted_url}) removed from {prop.name}"
+        await record_event(
+            ctx.deps, uow, EventKind.FEED_REMOVED, prop, feed.id, f"{text}: {len(upcoming)} upcoming stay(s)."
+        )
+        await audit(uow, ctx, "remove_feed", {"feed_id": feed_id, "force": force}, text)
+        await uow.commit()
+    return out

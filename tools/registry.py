@@ -44,6 +44,8 @@ class ToolMeta:
     - spends_money: may commit the host to a payment.
     - needs_approval: above the property's auto-approve limit it becomes an approval card for a person.
     - humans_only: never offered to a model (the agent, MCP clients): only people decide.
+    - open_world: calls a service outside Turnover (the RentAHuman marketplace, a calendar feed).
+    - secret_args: arguments that carry a secret (a feed URL, door codes): never kept in a transcript.
     """
 
     read_only: bool = False
@@ -52,6 +54,8 @@ class ToolMeta:
     spends_money: bool = False
     needs_approval: bool = False
     humans_only: bool = False
+    open_world: bool = False
+    secret_args: tuple[str, ...] = ()
 
 
 DEFAULT_PAGE, MAX_PAGE = 50, 200
@@ -73,6 +77,8 @@ def tool(
     spends_money: bool = False,
     needs_approval: bool = False,
     humans_only: bool = False,
+    open_world: bool = False,
+    secret_args: tuple[str, ...] = (),
 ) -> Callable[[F], F]:
     """Mark an async function as a tool. A read-only tool is idempotent unless told otherwise."""
     meta = ToolMeta(
@@ -82,6 +88,8 @@ def tool(
         spends_money=spends_money,
         needs_approval=needs_approval,
         humans_only=humans_only,
+        open_world=open_world,
+        secret_args=secret_args,
     )
 
     def mark(fn: F) -> F:
@@ -105,16 +113,17 @@ def split_docstring(doc: str | None) -> tuple[str, dict[str, str]]:
     indent: int | None = None
     current = ""
     for line in text[header.end() :].splitlines():
+        if not line.strip():
+            continue
+        lead = len(line) - len(line.lstrip())
+        indent = lead if indent is None else indent
+        if lead < indent:
+            break  # a new section (Returns:, Raises:) ends the arguments
         match = ARG_LINE.match(line)
-        if match and (indent is None or len(match.group(1)) <= indent):
-            if not line.strip():
-                continue
-            indent = len(match.group(1))
+        if lead == indent and match:
             current = match.group(2)
             args[current] = match.group(3).strip()
-        elif current and line.strip():
-            if indent is not None and len(line) - len(line.lstrip()) <= indent:
-                break  # a new section (Returns:, Raises:) ends the arguments
+        elif current:
             args[current] = f"{args[current]} {line.strip()}"
     return description, args
 
@@ -188,6 +197,9 @@ def build_spec(fn: ToolFn) -> ToolSpec:
             raise TypeError(f"tool {fn.__name__}: parameter {param.name} has no Args: line")
         default = ... if param.default is inspect.Parameter.empty else param.default
         fields[param.name] = (hints[param.name], Field(default, description=docs[param.name]))
+    unknown = set(meta.secret_args) - set(fields)
+    if unknown:
+        raise TypeError(f"tool {fn.__name__}: secret_args names no parameter: {sorted(unknown)}")
     arguments = create_model(f"{fn.__name__}_arguments", __config__=ConfigDict(extra="forbid"), **fields)
     return ToolSpec(
         name=fn.__name__,

@@ -61,6 +61,8 @@ async def bootstrap(
             sandbox=api_key is None,
             max_concurrency=max(16, 2 * settings.hire_concurrency),
         )
+        from scheduler.pipeline import refresh_feeds
+
         deps = AppDeps(
             uow=SqlUnitOfWorkFactory(engine),
             clock=FrozenClock(settings.now) if settings.now else SystemClock(),
@@ -75,5 +77,6 @@ async def bootstrap(
                 hire_concurrency=settings.hire_concurrency,
                 approval_hours=settings.approval_hours,
             ),
+            refresh=refresh_feeds,
         )
         yield App(settings=settings, deps=deps, sandbox_url=sandbox_url if api_key is None else None)

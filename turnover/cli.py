@@ -8,7 +8,10 @@ import sys
 from collections.abc import Callable, Sequence
 
 from turnover.approvals_cli import register as register_approval_commands  # stdlib only at import
+from turnover.chat_cli import register as register_chat_commands  # stdlib only at import
 from turnover.feeds_cli import register as register_feed_commands  # stdlib only at import
+from turnover.mcp_cli import register as register_mcp_commands  # stdlib only at import
+from turnover.tools_cli import register as register_tool_commands  # stdlib only at import
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -72,6 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     register_feed_commands(commands)
     register_approval_commands(commands)
+    register_tool_commands(commands)
+    register_chat_commands(commands)
+    register_mcp_commands(commands)
     commands.add_parser("version", help="print the version").set_defaults(handler=_version)
     return parser
 

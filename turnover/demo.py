@@ -33,8 +33,9 @@ from integrations.rentahuman.sandbox.server import SandboxServer
 from scheduler.pipeline import PipelineReport, run_pipeline
 from scheduler.runner import run_forever
 from tools.context import AppDeps, ToolContext
+from tools.feeds import add_feed
 from tools.hosts import ensure_local_owner
-from tools.properties import add_feed, add_property
+from tools.properties import add_property
 from turnover.bootstrap import bootstrap
 from turnover.settings import Settings, load_settings
 

@@ -29,7 +29,6 @@ PLATFORM_CHOICES = ("auto", "airbnb", "vrbo", "booking", "generic")
 PRODID_HINTS = (("airbnb inc", "airbnb"), ("homeaway", "vrbo"), ("booking.com", "booking"))
 PRODID_LINE = re.compile(rb"^PRODID[;:][^\r\n]*", re.IGNORECASE | re.MULTILINE)
 PROLOGUE_BYTES = 64 * 1024  # the PRODID is in the header, long before this
-URL_IN_TEXT = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s\"'<>]+")
 SYNC_KEYS = (
     "feeds", "failed", "held", "new", "changed", "cancelled",
     "tasks_created", "tasks_rescheduled", "tasks_cancelled", "errors",
@@ -78,9 +77,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def scrub(text: str) -> str:
     """Replace any URL in `text` by its redacted form (scheme and host only)."""
-    from domain.feeds import redact_url
+    from tools.feed_preview import scrub as scrub_urls
 
-    return URL_IN_TEXT.sub(lambda match: redact_url(match.group()), text)
+    return scrub_urls(text)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -156,56 +155,12 @@ def _inspect(args: argparse.Namespace) -> int:
 
 def inspect_snapshot(snapshot: FeedSnapshot, platform_name: str) -> Inspection:
     """Classify every event the way the sync engine would, with default feed options."""
-    from datetime import UTC, datetime
+    from domain.feeds import Platform
+    from tools.feed_preview import preview_snapshot
 
-    from domain.calendar import EventClass, classify
-    from domain.feeds import Feed, FeedOptions, Platform
-    from domain.sync import stay_spec
-
-    platform = Platform(platform_name)
-    report = Inspection(platform.value)
-    if not snapshot.ok:
-        report.errors.append(scrub(snapshot.error))
-        report.failed = True
-    report.errors += [scrub(line) for line in snapshot.rejected]
-    # Nothing is stored: this feed only carries the platform and the default options to `stay_spec`.
-    feed = Feed(
-        id="inspect", property_id="", platform=platform, url="", created_at=datetime(1970, 1, 1, tzinfo=UTC),
-        options=FeedOptions(),
-    )  # fmt: skip
-    items = sorted(
-        (classify(event, platform, feed.options) for event in snapshot.events),
-        key=lambda item: (item.event.start_date, item.event.end_date, item.event.uid),
-    )
-    for item in items:
-        event = item.event
-        if item.kind in (EventClass.RESERVATION, EventClass.TENTATIVE):
-            spec = stay_spec(item, feed)
-            report.reservations.append(
-                {
-                    "uid": spec.uid,
-                    "check_in": spec.check_in.isoformat(),
-                    "check_out": spec.check_out.isoformat(),
-                    "nights": (spec.check_out - spec.check_in).days,
-                    "code": spec.code,
-                    "guest": spec.guest,
-                    "status": spec.status.value,
-                }
-            )
-        elif item.kind is EventClass.BLOCK:
-            report.blocks.append(
-                {"uid": event.uid, "start": event.start_date.isoformat(), "end": event.end_date.isoformat()}
-            )
-        else:
-            report.unclassified.append(
-                {
-                    "uid": event.uid,
-                    "start": event.start_date.isoformat(),
-                    "end": event.end_date.isoformat(),
-                    "summary": event.summary,
-                }
-            )
-    return report
+    preview = preview_snapshot(snapshot, Platform(platform_name)).model_dump(mode="json")
+    del preview["ok"]
+    return Inspection(**preview, failed=not snapshot.ok)
 
 
 def print_inspection(report: Inspection, *, where: str, how: str, out: TextIO) -> None:

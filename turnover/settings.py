@@ -20,6 +20,8 @@ HINTS = {
     "fetch_retention_days": "a whole number of days, at least 1",
     "hire_concurrency": "a whole number from 1 to 64",
     "approval_hours": "a whole number of hours, at least 1",
+    "agent_max_tokens": "a whole number of tokens, at least 64",
+    "agent_history_messages": "a whole number of messages, at least 2",
 }
 
 
@@ -44,7 +46,9 @@ class Settings(BaseSettings):
     hire_concurrency: int = Field(default=8, ge=1, le=64)  # tasks hired and hires polled at once
     approval_hours: int = Field(default=24, ge=1)  # an approval card expires after this long
     log_level: str = "WARNING"
-    model: str = "anthropic:claude-sonnet-4-6"
+    model: str = "anthropic:claude-sonnet-4-6"  # any pydantic-ai model string, e.g. ollama:llama3.2
+    agent_max_tokens: int = Field(default=2048, ge=64)  # the most one model answer may take
+    agent_history_messages: int = Field(default=40, ge=2)  # model messages kept per chat thread
 
     @field_validator("now")
     @classmethod

@@ -1,1 +1,1 @@
-"""The console channel: notifications printed to a terminal (and, later, `turnover chat`)."""
+"""The console channel: `turnover chat` (repl.py), the commands' plain text (render.py), notifications and tables."""

@@ -19,8 +19,8 @@ from domain.feeds import Feed, FeedFetch
 from domain.hires import Hire, HireStatus
 from domain.hosts import Host, Member
 from domain.properties import Property
-from domain.reservations import Block, Reservation
-from domain.tasks import Task, TaskStatus
+from domain.reservations import Block, Reservation, ReservationStatus
+from domain.tasks import Task, TaskKind, TaskStatus
 from storage.contract import json_copy
 from storage.memory.store import Transaction
 from storage.types import as_utc
@@ -156,8 +156,23 @@ class InMemoryReservationRepository(_Repository[Reservation]):
 
         return list(self._select(where, _stay))
 
-    async def list_for_host(self, host_id: str, *, limit: int = 50, offset: int = 0) -> list[Reservation]:
-        return _page(self._select(lambda r: r.host_id == host_id, _stay), limit, offset)
+    async def list_for_host(
+        self,
+        host_id: str,
+        *,
+        property_id: str | None = None,
+        statuses: Sequence[ReservationStatus] | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[Reservation]:
+        def where(r: Reservation) -> bool:
+            return (
+                r.host_id == host_id
+                and property_id in (None, r.property_id)
+                and (statuses is None or r.status in statuses)
+            )
+
+        return _page(self._select(where, _stay), limit, offset)
 
 
 class InMemoryBlockRepository(_Repository[Block]):
@@ -190,8 +205,25 @@ class InMemoryTaskRepository(_Repository[Task]):
         wanted = set(statuses)
         return list(self._select(lambda t: t.status in wanted and host_id in (None, t.host_id), _window))
 
-    async def list_for_host(self, host_id: str, *, limit: int = 50, offset: int = 0) -> list[Task]:
-        return _page(self._select(lambda t: t.host_id == host_id, _window), limit, offset)
+    async def list_for_host(
+        self,
+        host_id: str,
+        *,
+        property_id: str | None = None,
+        statuses: Sequence[TaskStatus] | None = None,
+        kind: TaskKind | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[Task]:
+        def where(t: Task) -> bool:
+            return (
+                t.host_id == host_id
+                and property_id in (None, t.property_id)
+                and (statuses is None or t.status in statuses)
+                and kind in (None, t.kind)
+            )
+
+        return _page(self._select(where, _window), limit, offset)
 
 
 class InMemoryHireRepository(_Repository[Hire]):
@@ -230,8 +262,24 @@ class InMemoryEventRepository(_Repository[Event]):
     async def list_unnotified(self, *, limit: int = 100) -> list[Event]:
         return _page(self._select(lambda e: e.notified_at is None, _created), limit)
 
-    async def list_for_host(self, host_id: str, *, limit: int = 50) -> list[Event]:
-        return _page(self._select(lambda e: e.host_id == host_id, _created, desc=True), limit)
+    async def list_for_host(
+        self,
+        host_id: str,
+        *,
+        limit: int = 50,
+        since: datetime | None = None,
+        property_id: str | None = None,
+        subject_id: str | None = None,
+    ) -> list[Event]:
+        def where(e: Event) -> bool:
+            return (
+                e.host_id == host_id
+                and (since is None or e.created_at >= since)
+                and property_id in (None, e.property_id)
+                and subject_id in (None, e.subject_id)
+            )
+
+        return _page(self._select(where, _created, desc=True), limit)
 
 
 class InMemoryAuditRepository(_Repository[AuditEntry]):
@@ -240,8 +288,24 @@ class InMemoryAuditRepository(_Repository[AuditEntry]):
     async def add(self, entry: AuditEntry) -> None:
         await super().add(dataclasses.replace(entry, arguments=json_copy(entry.arguments, "audit arguments")))
 
-    async def list_for_host(self, host_id: str, *, limit: int = 50) -> list[AuditEntry]:
-        return _page(self._select(lambda e: e.host_id == host_id, lambda e: (e.at, e.id), desc=True), limit)
+    async def list_for_host(
+        self,
+        host_id: str,
+        *,
+        limit: int = 50,
+        since: datetime | None = None,
+        channel: str | None = None,
+        property_id: str | None = None,
+    ) -> list[AuditEntry]:
+        def where(e: AuditEntry) -> bool:
+            return (
+                e.host_id == host_id
+                and (since is None or e.at >= since)
+                and channel in (None, e.channel)
+                and property_id in (None, e.arguments.get("property_id"))
+            )
+
+        return _page(self._select(where, lambda e: (e.at, e.id), desc=True), limit)
 
 
 class InMemoryFeedFetchRepository(_Repository[FeedFetch]):

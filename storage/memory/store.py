@@ -62,6 +62,9 @@ TABLES: dict[str, TableSpec] = {
     "approvals": TableSpec("approval", references=(Reference("task_id", "tasks"), Reference("hire_id", "hires"))),
     "events": TableSpec("event", references=(Reference("host_id", "hosts"),)),
     "audit_log": TableSpec("audit entry", references=(Reference("host_id", "hosts"),)),
+    "conversations": TableSpec(
+        "conversation", uniques=(_key("host_id", "thread"),), references=(Reference("host_id", "hosts"),)
+    ),
 }
 
 _DELETED = None  # a pending delete

@@ -13,6 +13,7 @@ from domain.ports import (
     ApprovalRepository,
     AuditRepository,
     BlockRepository,
+    ConversationRepository,
     EventRepository,
     FeedFetchRepository,
     FeedRepository,
@@ -23,6 +24,7 @@ from domain.ports import (
     ReservationRepository,
     TaskRepository,
 )
+from storage.memory.conversations import InMemoryConversationRepository
 from storage.memory.repositories import (
     InMemoryApprovalRepository,
     InMemoryAuditRepository,
@@ -56,6 +58,7 @@ class InMemoryUnitOfWork:
     approvals: ApprovalRepository
     events: EventRepository
     audit: AuditRepository
+    conversations: ConversationRepository
 
     def __init__(self, store: InMemoryStore) -> None:
         self.store = store
@@ -73,6 +76,7 @@ class InMemoryUnitOfWork:
         self.tasks, self.hires = InMemoryTaskRepository(tx), InMemoryHireRepository(tx)
         self.approvals, self.events = InMemoryApprovalRepository(tx), InMemoryEventRepository(tx)
         self.audit = InMemoryAuditRepository(tx)
+        self.conversations = InMemoryConversationRepository(tx)
         return self
 
     async def __aexit__(

@@ -9,6 +9,7 @@ from storage.repositories.accounts import (
     SqlMemberRepository,
     SqlPropertyRepository,
 )
+from storage.repositories.conversations import SqlConversationRepository
 from storage.repositories.history import SqlAuditRepository, SqlEventRepository, SqlFeedFetchRepository
 from storage.repositories.stays import SqlBlockRepository, SqlReservationRepository
 from storage.repositories.work import SqlApprovalRepository, SqlHireRepository, SqlTaskRepository
@@ -17,6 +18,7 @@ __all__ = [
     "SqlApprovalRepository",
     "SqlAuditRepository",
     "SqlBlockRepository",
+    "SqlConversationRepository",
     "SqlEventRepository",
     "SqlFeedFetchRepository",
     "SqlFeedRepository",

@@ -35,9 +35,24 @@ class SqlEventRepository(SqlRepository):
         query = select(t.events).where(_e.notified_at.is_(None)).order_by(_e.created_at, _e.id).limit(limit)
         return [_event(row) for row in await self._rows(query)]
 
-    async def list_for_host(self, host_id: str, *, limit: int = 50) -> list[Event]:
-        """The host's latest events, newest first."""
-        query = select(t.events).where(_e.host_id == host_id).order_by(_e.created_at.desc(), _e.id.desc())
+    async def list_for_host(
+        self,
+        host_id: str,
+        *,
+        limit: int = 50,
+        since: datetime | None = None,
+        property_id: str | None = None,
+        subject_id: str | None = None,
+    ) -> list[Event]:
+        """The host's latest events, newest first, narrowed by each filter given."""
+        query = select(t.events).where(_e.host_id == host_id)
+        if since is not None:
+            query = query.where(_e.created_at >= since)
+        if property_id is not None:
+            query = query.where(_e.property_id == property_id)
+        if subject_id is not None:
+            query = query.where(_e.subject_id == subject_id)
+        query = query.order_by(_e.created_at.desc(), _e.id.desc())
         return [_event(row) for row in await self._rows(query.limit(limit))]
 
 
@@ -68,9 +83,24 @@ class SqlAuditRepository(SqlRepository):
         }  # fmt: skip
         await self._insert(values)
 
-    async def list_for_host(self, host_id: str, *, limit: int = 50) -> list[AuditEntry]:
-        """The host's latest audit entries, newest first."""
-        query = select(t.audit_log).where(_l.host_id == host_id).order_by(_l.at.desc(), _l.id.desc())
+    async def list_for_host(
+        self,
+        host_id: str,
+        *,
+        limit: int = 50,
+        since: datetime | None = None,
+        channel: str | None = None,
+        property_id: str | None = None,
+    ) -> list[AuditEntry]:
+        """The host's latest audit entries, newest first, narrowed by each filter given."""
+        query = select(t.audit_log).where(_l.host_id == host_id)
+        if since is not None:
+            query = query.where(_l.at >= since)
+        if channel is not None:
+            query = query.where(_l.channel == channel)
+        if property_id is not None:
+            query = query.where(_l.arguments["property_id"].as_string() == property_id)
+        query = query.order_by(_l.at.desc(), _l.id.desc())
         return [_entry(row) for row in await self._rows(query.limit(limit))]
 
 

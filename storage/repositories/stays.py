@@ -49,9 +49,22 @@ class SqlReservationRepository(SqlRepository):
             query = query.where(_r.check_out > ending_after)
         return [_reservation(row) for row in await self._rows(query.order_by(_r.check_in, _r.id))]
 
-    async def list_for_host(self, host_id: str, *, limit: int = 50, offset: int = 0) -> list[Reservation]:
-        query = select(t.reservations).where(_r.host_id == host_id).order_by(_r.check_in, _r.id)
-        return [_reservation(row) for row in await self._rows(query.limit(limit).offset(offset))]
+    async def list_for_host(
+        self,
+        host_id: str,
+        *,
+        property_id: str | None = None,
+        statuses: Sequence[ReservationStatus] | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[Reservation]:
+        query = select(t.reservations).where(_r.host_id == host_id)
+        if property_id is not None:
+            query = query.where(_r.property_id == property_id)
+        if statuses is not None:
+            query = query.where(_r.status.in_([s.value for s in statuses]))
+        query = query.order_by(_r.check_in, _r.id).limit(limit).offset(offset)
+        return [_reservation(row) for row in await self._rows(query)]
 
 
 def _reservation_values(r: Reservation) -> dict[str, Any]:

@@ -51,8 +51,23 @@ class SqlTaskRepository(SqlRepository):
         query = select(t.tasks).where(_t.status.in_([s.value for s in statuses]))
         return await self._list(query if host_id is None else query.where(_t.host_id == host_id))
 
-    async def list_for_host(self, host_id: str, *, limit: int = 50, offset: int = 0) -> list[Task]:
+    async def list_for_host(
+        self,
+        host_id: str,
+        *,
+        property_id: str | None = None,
+        statuses: Sequence[TaskStatus] | None = None,
+        kind: TaskKind | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[Task]:
         query = select(t.tasks).where(_t.host_id == host_id)
+        if property_id is not None:
+            query = query.where(_t.property_id == property_id)
+        if statuses is not None:
+            query = query.where(_t.status.in_([s.value for s in statuses]))
+        if kind is not None:
+            query = query.where(_t.kind == kind.value)
         return await self._list(query, limit=limit, offset=offset)
 
     async def _list(self, query: Any, *, limit: int | None = None, offset: int = 0) -> list[Task]:

@@ -49,8 +49,9 @@ from storage.database import make_engine, prepare_database, sqlite_url
 from storage.uow import SqlUnitOfWorkFactory
 from tests.fakes import FakeMarketplace, RecordingNotifier
 from tools.context import AppDeps, ToolContext
+from tools.feeds import add_feed
 from tools.hosts import ensure_local_owner
-from tools.properties import add_feed, add_property
+from tools.properties import add_property
 
 TOKEN = "t=5c1f0a9e3b7d42e68f0a1b2c3d4e5f60"  # invented; the query is ignored by the server's routing
 BOOKING_SUMMARY = "CLOSED - Not available"

@@ -6,7 +6,7 @@ from domain.calendar import CalendarEvent, FeedSnapshot
 from domain.feeds import Platform
 from scheduler.pipeline import run_pipeline
 from tests.conftest import World
-from tools.properties import add_feed
+from tools.feeds import add_feed
 
 VRBO_URL = "https://calendar.example.test/vrbo/1.ics?token=secret"
 BOOKING_URL = "https://calendar.example.test/booking/1.ics?token=secret"

@@ -38,8 +38,9 @@ from storage.uow import SqlUnitOfWorkFactory
 from tests.fakes import RecordingNotifier, StaticFeedFetcher
 from tests.storage.conftest import postgres_url, wipe_postgres
 from tools.context import AppDeps, PipelineConfig, ToolContext
+from tools.feeds import add_feed
 from tools.hosts import ensure_local_owner
-from tools.properties import add_feed, add_property
+from tools.properties import add_property
 
 NOW = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
 STEP = timedelta(hours=6)

@@ -43,8 +43,9 @@ from storage.memory import InMemoryUnitOfWorkFactory
 from tests.fakes import FakeMarketplace, RecordingNotifier, StaticFeedFetcher
 from tests.scheduler.replay import calendar_from_records
 from tools.context import AppDeps, ToolContext
+from tools.feeds import add_feed
 from tools.hosts import ensure_local_owner
-from tools.properties import add_feed, add_property
+from tools.properties import add_property
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "ical-samples"
 

@@ -19,9 +19,9 @@ from storage.memory import InMemoryUnitOfWorkFactory
 from tests.builders import NOW
 from tests.fakes import FakeMarketplace, RecordingNotifier, StaticFeedFetcher
 from tools.context import AppDeps, ToolContext
-from tools.feeds import FeedHealthOut, FeedStatus, feed_health
+from tools.feeds import FeedHealthOut, FeedStatus, add_feed, feed_health
 from tools.hosts import ensure_local_owner
-from tools.properties import add_feed, add_property
+from tools.properties import add_property
 
 TOKEN = "7c41d09be2aa4f3f9d8e61b05a2c93de"  # an invented feed token: must never come back
 FEED_URL = f"https://www.airbnb.test/calendar/ical/{TOKEN[:8]}.ics?s={TOKEN}"

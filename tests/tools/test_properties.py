@@ -12,8 +12,9 @@ from storage.memory import InMemoryUnitOfWorkFactory
 from tests.builders import NOW
 from tests.fakes import FakeMarketplace, RecordingNotifier, StaticFeedFetcher
 from tools.context import AppDeps, ToolContext
+from tools.feeds import add_feed
 from tools.hosts import ensure_local_owner
-from tools.properties import add_feed, add_property
+from tools.properties import add_property
 
 
 @pytest.fixture

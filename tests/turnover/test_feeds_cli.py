@@ -21,8 +21,9 @@ from domain.feeds import Platform
 from integrations.calendars.feed_server import FeedServer
 from integrations.calendars.synthetic import Stay, airbnb_calendar
 from tools.context import ToolContext
+from tools.feeds import add_feed
 from tools.hosts import ensure_local_owner
-from tools.properties import add_feed, add_property
+from tools.properties import add_property
 from turnover.bootstrap import bootstrap
 from turnover.settings import load_settings
 
