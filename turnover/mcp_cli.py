@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import sys
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
@@ -52,18 +53,28 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from turnover.settings import load_settings
-
-    settings = load_settings()
-    level = log_to_stderr(settings.log_level)
     if args.http:
-        asyncio.run(_serve_http(settings, args.host, args.port, level))
+        from turnover.settings import load_settings
+
+        settings = load_settings()
+        asyncio.run(_serve_http(settings, args.host, args.port, log_to_stderr(settings.log_level)))
         return 0
     from channels.mcp.stdio import serve_stdio
     from turnover import __version__
 
-    asyncio.run(serve_stdio(_catalog, lambda: _open(settings), version=__version__, log_level=level))
+    # Over stdio the settings are read after the handshake (with the database): a bad value then
+    # comes back as the first tool call's error, which the client shows, instead of a silent exit.
+    level = log_to_stderr(os.environ.get("TURNOVER_LOG_LEVEL", "WARNING"))
+    asyncio.run(serve_stdio(_catalog, _open_with_settings, version=__version__, log_level=level))
     return 0
+
+
+@contextlib.asynccontextmanager
+async def _open_with_settings() -> AsyncIterator[AppDeps]:
+    from turnover.settings import load_settings
+
+    async with _open(load_settings()) as deps:
+        yield deps
 
 
 def _catalog() -> Catalog:

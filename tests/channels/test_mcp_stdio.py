@@ -55,3 +55,13 @@ async def test_a_fresh_data_directory_serves_the_tools_over_stdio_with_only_prot
     logged = stderr.read_text()
     assert "feedsecret0123456789" not in logged and "Traceback" not in logged
     assert (tmp_path / "data" / "turnover.sqlite").exists()
+
+
+async def test_a_bad_setting_still_lets_the_client_connect_and_says_what_to_fix(tmp_path: Path) -> None:
+    params = server(tmp_path / "data")
+    params.env = (params.env or {}) | {"TURNOVER_DATABASE_URL": "mysql://nope"}
+    with (tmp_path / "stderr.txt").open("w") as errlog:
+        async with Client(stdio_client(params, errlog=errlog), mode="legacy") as c:
+            result = await c.call_tool("list_properties", {})
+    assert result.is_error
+    assert "TURNOVER_DATABASE_URL" in result.content[0].text
