@@ -8,6 +8,7 @@ import pytest
 
 from domain.calendar import CalendarEvent, FeedSnapshot, events_hash
 from domain.feeds import Platform
+from domain.hosts import Actor, Channel, Host, Member, Role
 from integrations.clock import FrozenClock, SequentialIds
 from scheduler.pipeline import refresh_feeds
 from storage.memory import InMemoryUnitOfWorkFactory
@@ -31,6 +32,22 @@ class World:
     market: FakeMarketplace
     notifier: RecordingNotifier
     property_id: str
+
+    async def member(self, role: Role, name: str, channel: Channel = Channel.SLACK) -> ToolContext:
+        """Another member of the world's host (id `mem_<role>`), acting through `channel`."""
+        member = Member(id=f"mem_{role.value}", host_id=self.ctx.actor.host_id, name=name, role=role, created_at=NOW)
+        async with self.deps.uow() as uow:
+            await uow.members.add(member)
+            await uow.commit()
+        return ToolContext(self.deps, Actor(member.host_id, member.id, role, channel))
+
+    async def another_host(self, role: Role = Role.OWNER, channel: Channel = Channel.CLI) -> ToolContext:
+        """A second host (`host_b`, Europe/Paris) with one member (`mem_b`, named Bea) and nothing else."""
+        async with self.deps.uow() as uow:
+            await uow.hosts.add(Host(id="host_b", name="B", timezone="Europe/Paris", created_at=NOW))
+            await uow.members.add(Member(id="mem_b", host_id="host_b", name="Bea", role=role, created_at=NOW))
+            await uow.commit()
+        return ToolContext(self.deps, Actor("host_b", "mem_b", role, channel))
 
     def publish(self, *stays: tuple[str, date, int], extra: tuple[CalendarEvent, ...] = ()) -> None:
         events = tuple(

@@ -12,11 +12,11 @@ from agent import build_agent, reply
 from agent.confirm import affirmative, open_calls
 from domain.approvals import ApprovalStatus
 from domain.hires import HireStatus
+from domain.hosts import Channel
 from domain.tasks import TaskStatus
 from scheduler.plan import plan_tasks
 from scheduler.sync import sync_feeds
 from tests.agent.script import Script, call
-from tests.agent.test_history import _second_host
 from tests.conftest import World
 from tools.catalog import default_catalog
 from tools.hires import create_booking
@@ -158,7 +158,7 @@ async def test_a_destructive_call_with_bad_arguments_goes_back_to_the_model_inst
 
 async def test_another_host_saying_yes_in_the_same_thread_key_confirms_nothing(world: World) -> None:
     task_id = await _task(world)
-    other = await _second_host(world)
+    other = await world.another_host(channel=Channel.CONSOLE)
     agent = build_agent(default_catalog(), Script([call("cancel_task", task_id=task_id)], "Hi B.").model)
     await reply(agent, world.ctx, thread=THREAD, text="Cancel it")
     answer = await reply(agent, other, thread=THREAD, text="yes")

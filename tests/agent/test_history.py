@@ -16,12 +16,11 @@ from pydantic_ai.messages import (
 from agent import build_agent, reply
 from agent.history import trim
 from domain.conversations import Conversation
-from domain.hosts import Actor, Channel, Host, Member, Role
+from domain.hosts import Channel
 from tests.agent.script import Script, call
 from tests.builders import NOW
 from tests.conftest import World
 from tools.catalog import default_catalog
-from tools.context import ToolContext
 
 
 def _prompts(messages: list[ModelMessage]) -> list[str]:
@@ -50,16 +49,8 @@ async def test_a_thread_remembers_its_earlier_turns_and_only_its_own(world: Worl
     assert _prompts(script.seen[-1][0]) == ["anything?"]
 
 
-async def _second_host(world: World) -> ToolContext:
-    async with world.deps.uow() as uow:
-        await uow.hosts.add(Host(id="host_b", name="Other host", timezone="UTC", created_at=NOW))
-        await uow.members.add(Member(id="mem_b", host_id="host_b", name="B", role=Role.OWNER, created_at=NOW))
-        await uow.commit()
-    return ToolContext(world.deps, Actor(host_id="host_b", member_id="mem_b", role=Role.OWNER, channel=Channel.CONSOLE))
-
-
 async def test_the_same_thread_key_under_another_host_is_another_conversation(world: World) -> None:
-    other = await _second_host(world)
+    other = await world.another_host(channel=Channel.CONSOLE)
     script = Script("Hi A.", "Hi B.")
     agent = build_agent(default_catalog(), script.model)
     await reply(agent, world.ctx, thread="console:owner", text="secret plans of host A")

@@ -13,7 +13,6 @@ from mcp import Client
 from mcp.shared.exceptions import MCPError
 
 from channels.mcp import build_mcp_server
-from domain.hosts import Host, Member, Role
 from scheduler.pipeline import run_pipeline
 from tests.conftest import World
 from tools.catalog import default_catalog
@@ -139,11 +138,11 @@ async def test_a_domain_error_comes_back_as_a_tool_error_with_its_message(world:
 
 
 async def test_another_hosts_property_is_not_found(world: World) -> None:
-    stranger = await _second_host(world)
+    stranger = await world.another_host()
     theirs = await add_property(stranger, name="Their place", city="Paris", timezone="Europe/Paris")
     async with client(world) as c:
         result = await c.call_tool("feed_health", {"property_id": theirs.id})
-    assert error(result) == snapshot("Error executing tool feed_health: No property with id 'prop_9'.")
+    assert error(result) == snapshot("Error executing tool feed_health: No property with id 'prop_7'.")
 
 
 async def test_arguments_of_the_wrong_type_are_refused_before_the_tool_runs(world: World) -> None:
@@ -219,24 +218,11 @@ Tue 1 Dec
 
 
 async def test_the_schedule_of_another_hosts_property_is_not_found(world: World) -> None:
-    stranger = await _second_host(world)
+    stranger = await world.another_host()
     theirs = await add_property(stranger, name="Their place", city="Paris", timezone="Europe/Paris")
     async with client(world) as c:
         listed = [r.uri for r in (await c.list_resources()).resources]
         with pytest.raises(MCPError) as raised:
             await c.read_resource(f"turnover://properties/{theirs.id}/schedule")
     assert theirs.id not in " ".join(listed)
-    assert raised.value.error.message == snapshot("No property with id 'prop_9'.")
-
-
-async def _second_host(world: World, role: Role = Role.OWNER) -> ToolContext:
-    now = world.clock.now()
-    host = Host(id=world.deps.ids.new_id("host"), name="Another host", timezone="Europe/Paris", created_at=now)
-    member = Member(id=world.deps.ids.new_id("mem"), host_id=host.id, name="Other", role=role, created_at=now)
-    async with world.deps.uow() as uow:
-        await uow.hosts.add(host)
-        await uow.members.add(member)
-        await uow.commit()
-    from domain.hosts import Actor, Channel
-
-    return ToolContext(world.deps, Actor(host.id, member.id, role, Channel.CLI))
+    assert raised.value.error.message == snapshot("No property with id 'prop_7'.")

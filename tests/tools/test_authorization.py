@@ -12,9 +12,8 @@ from typing import Any
 import pytest
 
 from domain.errors import NotFound, PermissionDenied
-from domain.hosts import Actor, Channel, Host, Member, Role
+from domain.hosts import Channel, Role
 from scheduler.pipeline import run_pipeline
-from tests.builders import NOW
 from tests.conftest import World
 from tools.catalog import default_catalog
 from tools.context import ToolContext
@@ -87,14 +86,6 @@ async def _host_a(world: World) -> Ids:
     }  # fmt: skip
 
 
-async def _host_b(world: World) -> Actor:
-    async with world.deps.uow() as uow:
-        await uow.hosts.add(Host(id="host_b", name="Other host", timezone="Europe/Paris", created_at=NOW))
-        await uow.members.add(Member(id="mem_b", host_id="host_b", name="B", role=Role.OWNER, created_at=NOW))
-        await uow.commit()
-    return Actor(host_id="host_b", member_id="mem_b", role=Role.OWNER, channel=Channel.CLI)
-
-
 async def _state_of_a(world: World) -> str:
     """Everything host A has, as text: any change made by someone else shows up as a difference."""
     async with world.deps.uow() as uow:
@@ -119,7 +110,7 @@ async def test_another_hosts_actor_cannot_read_or_change_host_a_through_any_tool
     world: World, channel: Channel
 ) -> None:
     ids = await _host_a(world)
-    stranger = dataclasses.replace(await _host_b(world), channel=channel)
+    stranger = (await world.another_host(channel=channel)).actor
     catalog = default_catalog()
     before = await _state_of_a(world)
     for spec in catalog:

@@ -10,12 +10,11 @@ import pytest
 from inline_snapshot import snapshot
 
 from domain.errors import InvalidInput, NotFound
-from domain.hosts import Actor, Channel, Host, Member, Role
+from domain.hosts import Actor, Channel, Role
 from domain.tasks import TaskKind, TaskStatus
 from scheduler.hire import hire_tasks
 from scheduler.plan import plan_tasks
 from scheduler.sync import sync_feeds
-from tests.builders import NOW
 from tests.conftest import World
 from tools.catalog import default_catalog
 from tools.context import ToolContext
@@ -25,22 +24,6 @@ from tools.properties import add_property
 from tools.tasks import create_task, list_tasks
 
 STAYS = (("a", date(2026, 11, 26), 2), ("b", date(2026, 11, 28), 3), ("c", date(2026, 12, 20), 2))
-
-
-async def _member(world: World, role: Role, name: str, channel: Channel) -> ToolContext:
-    member = Member(id=f"mem_{role.value}", host_id=world.ctx.actor.host_id, name=name, role=role, created_at=NOW)
-    async with world.deps.uow() as uow:
-        await uow.members.add(member)
-        await uow.commit()
-    return ToolContext(world.deps, Actor(member.host_id, member.id, role, channel))
-
-
-async def another_host(world: World) -> ToolContext:
-    async with world.deps.uow() as uow:
-        await uow.hosts.add(Host(id="host_b", name="B", timezone="Europe/Paris", created_at=NOW))
-        await uow.members.add(Member(id="mem_b", host_id="host_b", name="Bea", role=Role.OWNER, created_at=NOW))
-        await uow.commit()
-    return ToolContext(world.deps, Actor("host_b", "mem_b", Role.OWNER, Channel.CLI))
 
 
 async def _budgets(world: World, *, cap: Decimal, monthly: Decimal) -> None:
@@ -136,7 +119,7 @@ async def test_the_summary_covers_one_day_to_a_year(world: World, days: int) -> 
 async def test_what_happened_lists_each_call_with_who_and_channel_and_what_turnover_did_newest_first(
     world: World,
 ) -> None:
-    rita = await _member(world, Role.APPROVER, "Rita", Channel.SLACK)
+    rita = await world.member(Role.APPROVER, "Rita", Channel.SLACK)
     world.clock.advance(timedelta(minutes=30))
     start = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
     await create_task(rita, property_id=world.property_id, kind=TaskKind.MAINTENANCE, start=start,
@@ -171,7 +154,7 @@ async def test_what_happened_lists_each_call_with_who_and_channel_and_what_turno
 
 
 async def test_what_happened_narrows_by_channel_time_and_property_and_pages(world: World) -> None:
-    rita = await _member(world, Role.APPROVER, "Rita", Channel.SLACK)
+    rita = await world.member(Role.APPROVER, "Rita", Channel.SLACK)
     world.clock.advance(timedelta(hours=1))
     start = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
     await create_task(rita, property_id=world.property_id, kind=TaskKind.CLEAN, start=start,
@@ -214,7 +197,7 @@ async def test_anything_like_a_url_is_cut_to_its_host(world: World) -> None:
 
 
 async def test_another_hosts_history_does_not_exist_for_the_caller(world: World) -> None:
-    stranger = await another_host(world)
+    stranger = await world.another_host()
     assert await what_happened(stranger) == []
     with pytest.raises(NotFound):
         await what_happened(stranger, property_id=world.property_id)

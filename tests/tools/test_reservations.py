@@ -10,11 +10,10 @@ from inline_snapshot import snapshot
 
 from domain.calendar import CalendarEvent, FeedSnapshot
 from domain.errors import InvalidInput, NotFound
-from domain.hosts import Actor, Channel, Host, Member, Role
+from domain.hosts import Actor, Channel, Role
 from domain.reservations import ReservationStatus
 from scheduler.plan import plan_tasks
 from scheduler.sync import sync_feeds
-from tests.builders import NOW
 from tests.conftest import World
 from tools.catalog import default_catalog
 from tools.context import ToolContext
@@ -32,14 +31,6 @@ async def _sync(world: World, *stays: tuple[str, date, int]) -> None:
 async def _ids_by_uid(world: World) -> dict[str, str]:
     async with world.deps.uow() as uow:
         return {r.uid: r.id for r in await uow.reservations.list_for_host(world.ctx.actor.host_id, limit=200)}
-
-
-async def another_host(world: World) -> ToolContext:
-    async with world.deps.uow() as uow:
-        await uow.hosts.add(Host(id="host_b", name="B", timezone="Europe/Paris", created_at=NOW))
-        await uow.members.add(Member(id="mem_b", host_id="host_b", name="Bea", role=Role.OWNER, created_at=NOW))
-        await uow.commit()
-    return ToolContext(world.deps, Actor("host_b", "mem_b", Role.OWNER, Channel.CLI))
 
 
 def _brief(stays: list[Any]) -> list[tuple[str, ...]]:
@@ -198,7 +189,7 @@ async def test_a_reservation_shows_its_tasks_and_how_it_changed(world: World) ->
 
 async def test_another_hosts_reservations_do_not_exist_for_the_caller(world: World) -> None:
     await _sync(world, ("a", date(2026, 11, 28), 2))
-    stranger = await another_host(world)
+    stranger = await world.another_host()
     [reservation_id] = (await _ids_by_uid(world)).values()
     assert await list_reservations(stranger) == []
     assert await upcoming_reservations(stranger) == []

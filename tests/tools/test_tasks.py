@@ -12,7 +12,7 @@ import pytest
 from inline_snapshot import snapshot
 
 from domain.errors import Conflict, IllegalTransition, InvalidInput, NotFound, PermissionDenied
-from domain.hosts import Actor, Channel, Host, Member, Role
+from domain.hosts import Channel, Role
 from domain.tasks import TaskKind, TaskStatus
 from scheduler.hire import hire_tasks
 from scheduler.plan import plan_tasks
@@ -40,23 +40,6 @@ async def _manual(world: World, ctx: ToolContext | None = None, **kw: Any) -> Ta
     args: dict[str, Any] = {"property_id": world.property_id, "kind": TaskKind.CLEAN, "start": LISBON_DAY,
                             "deadline": LISBON_DAY + timedelta(hours=5)} | kw  # fmt: skip
     return await create_task(ctx or world.ctx, **args)
-
-
-async def _as(world: World, role: Role, name: str, channel: Channel = Channel.SLACK) -> ToolContext:
-    """Another member of the world's host."""
-    member = Member(id=f"mem_{role.value}", host_id=world.ctx.actor.host_id, name=name, role=role, created_at=NOW)
-    async with world.deps.uow() as uow:
-        await uow.members.add(member)
-        await uow.commit()
-    return ToolContext(world.deps, Actor(member.host_id, member.id, role, channel))
-
-
-async def another_host(world: World) -> ToolContext:
-    async with world.deps.uow() as uow:
-        await uow.hosts.add(Host(id="host_b", name="B", timezone="Europe/Paris", created_at=NOW))
-        await uow.members.add(Member(id="mem_b", host_id="host_b", name="Bea", role=Role.OWNER, created_at=NOW))
-        await uow.commit()
-    return ToolContext(world.deps, Actor("host_b", "mem_b", Role.OWNER, Channel.CLI))
 
 
 def _hires(task: TaskDetailOut) -> list[tuple[str, ...]]:
@@ -275,7 +258,9 @@ async def test_a_task_planned_from_the_stays_is_not_moved_by_hand(world: World) 
 async def test_cancelling_a_task_cancels_its_booking_and_the_planner_leaves_it_cancelled(world: World) -> None:
     await _pipeline(world, ("a", date(2026, 11, 26), 2))
     [task] = await list_tasks(world.ctx)
-    out = await cancel_task(await _as(world, Role.APPROVER, "Rita"), task_id=task.id, reason="the owner cleans herself")
+    out = await cancel_task(
+        await world.member(Role.APPROVER, "Rita"), task_id=task.id, reason="the owner cleans herself"
+    )
     assert world.market.bookings["bk1"].status == "cancelled"
     assert (out.status.value, out.reason, out.message, _hires(out)) == snapshot(
         (
@@ -319,7 +304,7 @@ async def test_a_finished_task_cannot_be_cancelled(world: World) -> None:
 
 async def test_a_viewer_reads_tasks_but_cannot_change_them(world: World) -> None:
     task = await _manual(world)
-    viewer = await _as(world, Role.VIEWER, "Vera")
+    viewer = await world.member(Role.VIEWER, "Vera")
     assert (await get_task(viewer, task_id=task.id)).id == task.id
     with pytest.raises(PermissionDenied):
         await _manual(world, viewer, kind=TaskKind.RESTOCK)
@@ -331,7 +316,7 @@ async def test_a_viewer_reads_tasks_but_cannot_change_them(world: World) -> None
 
 async def test_another_hosts_tasks_do_not_exist_for_the_caller(world: World) -> None:
     task = await _manual(world)
-    stranger = await another_host(world)
+    stranger = await world.another_host()
     assert await list_tasks(stranger) == []
     with pytest.raises(NotFound):
         await list_tasks(stranger, property_id=world.property_id)
