@@ -23,6 +23,7 @@ from domain.tasks import Task, TaskStatus
 from tools.context import AppDeps, ToolContext, audit, record_event
 from tools.hiring import Sent, booking_request, mark_needs_host, send_booking
 from tools.registry import MODEL_CHANNELS, page, tool
+from tools.scope import describe_actor
 
 
 class ApprovalOut(BaseModel):
@@ -152,7 +153,7 @@ async def decide_approval(ctx: ToolContext, *, approval_id: str, approve: bool, 
             raise
         if not fresh:
             return _approval_out(approval, hire, task, f"Already {approval.status.value}.")
-        who = f"{actor.member_id} via {actor.channel.value}"
+        who = await describe_actor(uow, actor)
         if approve:
             hire.transition(HireStatus.REQUESTED, now, f"approved by {who}")
             hire.request = booking_request(hire, task, prop)  # stored before the first send

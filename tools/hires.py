@@ -27,7 +27,7 @@ from tools.approvals import open_approval
 from tools.context import AppDeps, ToolContext, audit, record_event
 from tools.hiring import Sent, booking_request, cancel_lost_create, load_hire, mark_needs_host, send_booking
 from tools.registry import MODEL_CHANNELS, page, tool
-from tools.scope import DECIDERS, READERS, owned_task
+from tools.scope import DECIDERS, READERS, describe_actor, owned_task
 
 BOOKABLE = (TaskStatus.PLANNED, TaskStatus.HIRING, TaskStatus.NEEDS_HOST)
 SANDBOX_NOTE = "Sandbox: a local simulation of RentAHuman; no real person is hired and no money moves."
@@ -116,9 +116,9 @@ async def _hire(ctx: ToolContext, task_id: str, human_id: str, *, book: bool) ->
     ctx.actor.require(*DECIDERS)
     worker, price, _ = await _priced(ctx, task_id, human_id)
     deps, actor, now = ctx.deps, ctx.actor, ctx.deps.clock.now()
-    who = f"{actor.member_id} via {actor.channel.value}"
     async with deps.uow() as uow:
         task, prop = await owned_task(uow, ctx, task_id)
+        by = await describe_actor(uow, actor)
         host = await uow.hosts.get(prop.host_id)
         if host is None:
             raise NotFound("task", task_id)
@@ -147,7 +147,7 @@ async def _hire(ctx: ToolContext, task_id: str, human_id: str, *, book: bool) ->
         await uow.hires.add(hire)
         approval_id = None
         if propose:
-            why = f"proposed by {who}" + (
+            why = f"proposed by {by}" + (
                 f", above the auto-approve limit of {prop.policy.auto_approve_limit}" if above else ""
             )
             approval_id = (await open_approval(deps, uow, task, prop, hire, why)).id
@@ -155,7 +155,7 @@ async def _hire(ctx: ToolContext, task_id: str, human_id: str, *, book: bool) ->
             hire.request = booking_request(hire, task, prop)  # stored before the first send
             hire.sends = 1
             if task.status is not TaskStatus.HIRING:
-                task.transition(TaskStatus.HIRING, now, f"{worker.name} picked by {who}")
+                task.transition(TaskStatus.HIRING, now, f"{worker.name} picked by {by}")
             task.hire_id = hire.id
             await uow.tasks.update(task)
         verb = "propose_hire" if not book else "create_booking"
@@ -209,8 +209,9 @@ async def cancel_booking(ctx: ToolContext, *, hire_id: str, rehire: bool = True,
         loaded = await load_hire(uow, hire_id)
     if loaded is None or loaded[0].host_id != ctx.actor.host_id:
         raise NotFound("hire", hire_id)
-    who = f"{ctx.actor.member_id} via {ctx.actor.channel.value}"
-    why = f"cancelled by {who}" + (f": {reason}" if reason else "")
+    async with ctx.deps.uow() as uow:
+        by = await describe_actor(uow, ctx.actor)
+    why = f"cancelled by {by}" + (f": {reason}" if reason else "")
     hire = await withdraw_hire(ctx.deps, hire_id, reason=why)
     async with ctx.deps.uow() as uow:
         hire_now, task, prop = await load_hire(uow, hire_id) or loaded

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from domain.errors import NotFound
 from domain.feeds import Feed
-from domain.hosts import Role
+from domain.hosts import Actor, Role
 from domain.ports import UnitOfWork
 from domain.properties import Property
 from domain.tasks import Task
@@ -42,3 +42,9 @@ async def owned_feed(uow: UnitOfWork, ctx: ToolContext, feed_id: str) -> tuple[F
     if feed is None or prop is None or prop.host_id != ctx.actor.host_id:
         raise NotFound("feed", feed_id)
     return feed, prop
+
+
+async def describe_actor(uow: UnitOfWork, actor: Actor) -> str:
+    """The actor as people read it in notes and notifications: "Rita via slack"."""
+    member = await uow.members.get(actor.member_id)
+    return f"{member.name if member else actor.member_id} via {actor.channel.value}"

@@ -20,7 +20,6 @@ from pydantic import BaseModel
 from domain.errors import Conflict, InvalidInput, PermissionDenied, TurnoverError
 from domain.events import EventKind
 from domain.hires import Hire, HireStatus
-from domain.hosts import Actor
 from domain.planning import RESERVATION_GONE, VISIT_BUDGET, key_day
 from domain.ports import UnitOfWork
 from domain.properties import Property
@@ -29,7 +28,7 @@ from tools.context import ToolContext, audit, record_event
 from tools.hires import withdraw_hire
 from tools.registry import MODEL_CHANNELS, page, tool
 from tools.reservations import Places, local_iso
-from tools.scope import DECIDERS, READERS, owned_property, owned_task
+from tools.scope import DECIDERS, READERS, describe_actor, owned_property, owned_task
 
 MANUAL = "manual"
 
@@ -87,11 +86,6 @@ async def _detail(uow: UnitOfWork, task: Task, prop: Property, message: str = ""
     hires = [_hire_ref(h) for h in await uow.hires.list_for_task(task.id)]
     base = TaskOut.of(task, prop).model_dump()
     return TaskDetailOut(**base, guest=stay.guest if stay else "", hires=hires, message=message)
-
-
-async def _who(uow: UnitOfWork, actor: Actor) -> str:
-    member = await uow.members.get(actor.member_id)
-    return f"{member.name if member else actor.member_id} via {actor.channel.value}"
 
 
 def _window(prop: Property, start: datetime, deadline: datetime, now: datetime) -> tuple[datetime, datetime]:
@@ -213,7 +207,7 @@ async def create_task(
                 f"Only a person can give a task more than the property's usual {usual} for a {kind.value}."
             )
         start, deadline = _window(prop, start, deadline, now)
-        who = await _who(uow, ctx.actor)
+        who = await describe_actor(uow, ctx.actor)
         reason = f"added by {who}" + (f": {note}" if note else "")
         key = manual_key(prop, kind, start, deadline)
         task = await uow.tasks.get_by_natural_key(key)
@@ -286,7 +280,7 @@ async def reschedule_task(ctx: ToolContext, *, task_id: str, start: datetime, de
             task.natural_key = key
         if task.reschedule(start, deadline, now):
             await uow.tasks.update(task)
-            who = await _who(uow, ctx.actor)
+            who = await describe_actor(uow, ctx.actor)
             message = f"Moved by {who}: {before} → {task.window_start.astimezone(prop.zone):%a %d %b %H:%M}."
             await record_event(deps, uow, EventKind.TASK_RESCHEDULED, prop, task.id, message)
             message += _following(task, await uow.hires.list_for_task(task.id))
@@ -339,7 +333,7 @@ async def cancel_task(ctx: ToolContext, *, task_id: str, reason: str = "") -> Ta
     deps, now = ctx.deps, ctx.deps.clock.now()
     async with deps.uow() as uow:
         task, prop = await owned_task(uow, ctx, task_id)
-        who = await _who(uow, ctx.actor)
+        who = await describe_actor(uow, ctx.actor)
         why = f"cancelled by {who}" + (f" ({reason})" if reason else "")
         if task.status is TaskStatus.CANCELLED:
             message = "It was already cancelled."

@@ -139,7 +139,7 @@ async def test_approvals_are_numbered_and_approve_1_books_the_worker(world: Worl
 /approve N or /decline N, with a note if you like.\
 """)  # noqa: E501
     reply = await TABLE.respond(s, "/approve 1 fine this once")
-    assert reply.text == snapshot("Approved by mem_2 via console: Worker w1 for clean at Graça studio, 75.00. Booked.")
+    assert reply.text == snapshot("Approved by Owner via console: Worker w1 for clean at Graça studio, 75.00. Booked.")
     assert (reply.data["status"], reply.data["hire_status"]) == ("approved", "booked")
     assert await say(s, "/approvals") == snapshot("No approvals waiting.")
     assert await say(s, "/approve 1") == snapshot("No approvals are waiting.")
@@ -168,7 +168,7 @@ async def test_decline_by_approval_id_hands_the_task_back(world: World) -> None:
     s = await busy_day(world)
     [waiting] = await s.call("list_approvals")
     assert await say(s, f"/decline {waiting['id']} too dear") == snapshot(
-        "Declined by mem_2 via console: Worker w1 for clean at Graça studio, 75.00."
+        "Declined by Owner via console: Worker w1 for clean at Graça studio, 75.00."
     )
     assert "needs host" in await say(s, "/tasks studio")
 

@@ -66,7 +66,7 @@ async def test_a_model_asking_to_book_above_the_limit_gets_an_approval_card_and_
     async with world.deps.uow() as uow:
         [approval] = await uow.approvals.list_open(world.ctx.actor.host_id)
     assert (approval.id, approval.amount) == (out.approval_id, Decimal("75.00"))
-    who = f"{world.ctx.actor.member_id} via {channel.value}"
+    who = f"Owner via {channel.value}"
     assert approval.reason == f"proposed by {who}, above the auto-approve limit of 60"
 
 
@@ -145,7 +145,7 @@ async def test_cancelling_a_booking_cancels_it_on_the_marketplace_and_hires_agai
     assert (out.status, out.task_status, world.market.bookings[booked.booking_id].status) == (
         HireStatus.CANCELLED, "hiring", "cancelled",
     )  # fmt: skip
-    assert out.note.startswith(f"Cancelled by {world.ctx.actor.member_id} via cli: found a regular. Sandbox:")
+    assert out.note.startswith("Cancelled by Owner via cli: found a regular. Sandbox:")
     again = await cancel_booking(world.ctx, hire_id=booked.id)
     assert again.status is HireStatus.CANCELLED
 

@@ -34,7 +34,7 @@ async def test_commands_are_answered_until_quit(world: World) -> None:
 1 approval waiting:
   1. Worker w1 for clean at Graça studio, Sun 29 Nov 11:00: 75.00 (above the auto-approve limit of 50); decide within 24 h
 /approve N or /decline N, with a note if you like.
-Approved by mem_2 via console: Worker w1 for clean at Graça studio, 75.00. Booked.
+Approved by Owner via console: Worker w1 for clean at Graça studio, 75.00. Booked.
 """)  # noqa: E501
 
 
@@ -89,5 +89,5 @@ async def test_a_hire_the_agent_proposes_waits_for_the_person_who_approves_it_wi
     assert out == snapshot("""\
 I proposed Worker w2 for the clean.
 (an approval now waiting for you: /approvals)
-Approved by mem_2 via console: Worker w2 for clean at Alfama loft, 75.00. Booked.
+Approved by Owner via console: Worker w2 for clean at Alfama loft, 75.00. Booked.
 """)
