@@ -64,7 +64,7 @@ class McpHttpApp:
         await self._app({**scope, ACTOR_KEY: actor}, receive, send)
 
     async def _member(self, token: str) -> Actor | None:
-        deps = self._deps if isinstance(self._deps, AppDeps) else await self._deps()
+        deps = await self._deps() if callable(self._deps) else self._deps
         return await member_for_token(deps, token)
 
 

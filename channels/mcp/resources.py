@@ -15,22 +15,22 @@ from mcp.server.mcpserver.exceptions import ResourceError
 from mcp.shared.exceptions import MCPError
 from mcp_types import INTERNAL_ERROR, Resource
 
-from domain.errors import TurnoverError
-from domain.properties import Property
-from tools.schedule import SCHEDULE_DAYS, property_schedule, schedule_properties
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the domain and the tools load after the handshake (see channels.mcp.stdio)
     from channels.mcp.server import Runtime
+    from domain.properties import Property
 
 SCHEDULE_URI = "turnover://properties/{property_id}/schedule"
 SCHEDULE_DESCRIPTION = (
-    f"The property's next {SCHEDULE_DAYS} days as text: arrivals, departures, and each task with its window "
+    "The property's next two weeks as text: arrivals, departures, and each task with its window "
     "in local time, its status and the hired worker."
 )
 
 
 def add_schedule_resources(server: MCPServer[Any], runtime: Runtime) -> None:
     async def schedule(property_id: str, mcp_context: Context[Any, Any]) -> str:
+        from domain.errors import TurnoverError
+        from tools.schedule import property_schedule
+
         try:
             ctx = await runtime.context(mcp_context.request_context.request)
             return await property_schedule(ctx, property_id)
@@ -49,6 +49,9 @@ def add_schedule_resources(server: MCPServer[Any], runtime: Runtime) -> None:
         result = await call_next(ctx)  # the wire form: {"resources": [...], ...}
         if ctx.method != "resources/list" or not isinstance(result, dict) or "resources" not in result:
             return result
+        from domain.errors import TurnoverError
+        from tools.schedule import schedule_properties
+
         try:
             props = await schedule_properties(await runtime.context(ctx.request))
         except TurnoverError as err:
@@ -60,6 +63,8 @@ def add_schedule_resources(server: MCPServer[Any], runtime: Runtime) -> None:
 
 
 def schedule_resource(prop: Property) -> Resource:
+    from tools.schedule import SCHEDULE_DAYS
+
     return Resource(
         uri=SCHEDULE_URI.format(property_id=prop.id),
         name=f"schedule_{prop.id}",

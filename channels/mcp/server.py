@@ -13,7 +13,7 @@ import asyncio
 import inspect
 import json
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 from mcp.server.mcpserver import Context, MCPServer
@@ -21,13 +21,12 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import ToolAnnotations
 from pydantic import Field
 
-from domain.errors import InvalidInput, PermissionDenied, TurnoverError
-from domain.hosts import Actor, Channel
-from tools.context import AppDeps, ToolContext
-from tools.hosts import ensure_local_owner
-from tools.registry import Catalog, ToolSpec
+if TYPE_CHECKING:  # the domain and the tools load after the handshake (see channels.mcp.stdio)
+    from domain.hosts import Actor
+    from tools.context import AppDeps, ToolContext
+    from tools.registry import Catalog, ToolSpec
 
-DepsSource = AppDeps | Callable[[], Awaitable[AppDeps]]  # ready deps, or a getter that opens them on first need
+DepsSource: TypeAlias = "AppDeps | Callable[[], Awaitable[AppDeps]]"  # ready deps, or a getter opening them
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 ACTOR_KEY = "turnover.actor"  # the ASGI scope key where the HTTP auth layer leaves the token's actor
 CONTEXT_PARAM = "mcp_context"  # the wrapper's extra parameter; the SDK injects it and hides it from the schema
@@ -49,14 +48,20 @@ class Runtime:
         self._creating_owner = asyncio.Lock()  # two first requests at once must not create two owners
 
     async def deps(self) -> AppDeps:
-        return self._deps if isinstance(self._deps, AppDeps) else await self._deps()
+        return await self._deps() if callable(self._deps) else self._deps
 
     async def context(self, request: Any) -> ToolContext:
         """The tool context of one MCP request (`request` is the HTTP request, None over stdio)."""
+        from tools.context import ToolContext
+
         deps = await self.deps()
         return ToolContext(deps, await self._actor(deps, request))
 
     async def _actor(self, deps: AppDeps, request: Any) -> Actor:
+        from domain.errors import PermissionDenied
+        from domain.hosts import Actor, Channel
+        from tools.hosts import ensure_local_owner
+
         if request is not None:
             actor = getattr(request, "scope", {}).get(ACTOR_KEY)
             if not isinstance(actor, Actor):
@@ -90,10 +95,10 @@ def build_mcp_server(
 
     runtime = Runtime(deps, local_owner=local_owner)
     server: MCPServer[Any] = MCPServer("turnover", instructions=INSTRUCTIONS, version=version, log_level=log_level)
-    if isinstance(catalog, Catalog):
-        add_tools(server, catalog, runtime)
-    else:
+    if callable(catalog):  # a factory: the tools are built after the handshake
         server.middleware.append(_tools_after_handshake(server, catalog, runtime))
+    else:
+        add_tools(server, catalog, runtime)
     add_schedule_resources(server, runtime)
     return server
 
@@ -137,6 +142,8 @@ def tool_function(catalog: Catalog, spec: ToolSpec, runtime: Runtime) -> Callabl
     if CONTEXT_PARAM in known:
         raise TypeError(f"tool {spec.name}: a parameter may not be called {CONTEXT_PARAM}")
 
+    from domain.errors import TurnoverError
+
     async def call(**arguments: Any) -> str:
         context: Context[Any, Any] = arguments.pop(CONTEXT_PARAM)
         try:
@@ -165,6 +172,8 @@ def _refuse_unknown(spec: ToolSpec, known: set[str], params: Mapping[str, Any] |
     raw = (params or {}).get("arguments")
     unknown = sorted(set(raw) - known) if isinstance(raw, Mapping) else []
     if unknown:
+        from domain.errors import InvalidInput
+
         raise InvalidInput(
             f"{spec.name}: " + "; ".join(f"{name} is not an argument of this tool" for name in unknown) + "."
         )

@@ -10,15 +10,18 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
+from typing import TYPE_CHECKING, TypeAlias
 
 import anyio
 from anyio.abc import TaskStatus
 
 from channels.mcp.server import LogLevel, build_mcp_server
-from tools.context import AppDeps
-from tools.registry import Catalog
 
-Opener = Callable[[], AbstractAsyncContextManager[AppDeps]]
+if TYPE_CHECKING:
+    from tools.context import AppDeps
+    from tools.registry import Catalog
+
+Opener: TypeAlias = "Callable[[], AbstractAsyncContextManager[AppDeps]]"
 
 
 @contextlib.asynccontextmanager
