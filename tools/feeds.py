@@ -17,11 +17,10 @@ from domain.reservations import ReservationStatus
 from tools.context import ToolContext, audit, record_event
 from tools.feed_preview import FeedPreview, preview_snapshot
 from tools.registry import tool
-from tools.scope import READERS, owned_feed, owned_property
+from tools.scope import READERS, host_properties, owned_feed, owned_property
 
 RECENT_FETCHES = 5
 HELD_LOOKBACK = 100  # fetches searched for the reason of a hold when failures came after it
-PAGE = 200
 
 
 class FeedStatus(enum.StrEnum):
@@ -183,23 +182,12 @@ async def feed_health(ctx: ToolContext, *, property_id: str | None = None) -> li
     now = ctx.deps.clock.now()
     found: list[FeedHealthOut] = []
     async with ctx.deps.uow() as uow:
-        for prop in await _properties(uow, ctx, property_id):
+        for prop in await host_properties(uow, ctx, property_id):
             for feed in await uow.feeds.list_for_property(prop.id):
                 fetches = await uow.fetches.list_for_feed(feed.id, limit=RECENT_FETCHES)
                 hold = await _hold(uow, feed, fetches)
                 found.append(FeedHealthOut.of(feed, prop, now, hold, fetches))
     return found
-
-
-async def _properties(uow: UnitOfWork, ctx: ToolContext, property_id: str | None) -> list[Property]:
-    if property_id is not None:
-        return [await owned_property(uow, ctx, property_id)]
-    props: list[Property] = []
-    while True:
-        page = await uow.properties.list_for_host(ctx.actor.host_id, limit=PAGE, offset=len(props))
-        props += page
-        if len(page) < PAGE:
-            return props
 
 
 async def _hold(uow: UnitOfWork, feed: Feed, recent: list[FeedFetch]) -> HoldOut | None:
@@ -241,7 +229,9 @@ async def sync_now(ctx: ToolContext, *, property_id: str | None = None, feed_id:
     if ctx.deps.refresh is None:
         raise ConfigurationError("Syncing on demand is not available in this process.")
     async with ctx.deps.uow() as uow:
-        feeds = [f for p in await _properties(uow, ctx, property_id) for f in await uow.feeds.list_for_property(p.id)]
+        feeds = [
+            f for p in await host_properties(uow, ctx, property_id) for f in await uow.feeds.list_for_property(p.id)
+        ]
     if feed_id is not None:
         feeds = [f for f in feeds if f.id == feed_id]
         if not feeds:

@@ -12,15 +12,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from domain.errors import NotFound
 from domain.hires import HireStatus
 from domain.properties import Property
 from domain.reservations import ACTIVE_RESERVATION, Reservation, ReservationStatus
 from domain.tasks import Task, TaskStatus
 from tools.context import ToolContext
+from tools.scope import host_properties, owned_property
 
 SCHEDULE_DAYS = 14
-PAGE = 200
 LABEL_CHARS = 40  # a guest label is outside text: shown short, on one line, as data
 LOST_HIRES = frozenset({HireStatus.FAILED, HireStatus.CANCELLED})
 
@@ -34,21 +33,14 @@ class Line:
 
 async def schedule_properties(ctx: ToolContext) -> list[Property]:
     """Every property of the actor's host, in the order they were added (for listing the schedules)."""
-    found: list[Property] = []
     async with ctx.deps.uow() as uow:
-        while True:
-            batch = await uow.properties.list_for_host(ctx.actor.host_id, limit=PAGE, offset=len(found))
-            found += batch
-            if len(batch) < PAGE:
-                return found
+        return await host_properties(uow, ctx)
 
 
 async def property_schedule(ctx: ToolContext, property_id: str, *, days: int = SCHEDULE_DAYS) -> str:
     """The next `days` days of one property as text; NotFound for a property of another host."""
     async with ctx.deps.uow() as uow:
-        prop = await uow.properties.get(property_id)
-        if prop is None or prop.host_id != ctx.actor.host_id:
-            raise NotFound("property", property_id)
+        prop = await owned_property(uow, ctx, property_id)
         today = ctx.deps.clock.now().astimezone(ZoneInfo(prop.timezone)).date()
         stays = await uow.reservations.list_for_property(prop.id, ending_after=today - timedelta(days=1))
         zone, end = ZoneInfo(prop.timezone), today + timedelta(days=days)

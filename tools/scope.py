@@ -15,7 +15,8 @@ from domain.tasks import Task
 from tools.context import ToolContext
 
 READERS = (Role.OWNER, Role.APPROVER, Role.VIEWER)
-DECIDERS = (Role.OWNER, Role.APPROVER)  # co-hosts and managers: they run the day-to-day and decide spending
+DECIDERS = (Role.OWNER, Role.APPROVER)
+PROPERTY_PAGE = 200  # co-hosts and managers: they run the day-to-day and decide spending
 
 
 async def owned_property(uow: UnitOfWork, ctx: ToolContext, property_id: str) -> Property:
@@ -24,6 +25,17 @@ async def owned_property(uow: UnitOfWork, ctx: ToolContext, property_id: str) ->
     if prop is None or prop.host_id != ctx.actor.host_id:
         raise NotFound("property", property_id)
     return prop
+
+
+async def host_properties(uow: UnitOfWork, ctx: ToolContext, property_id: str | None = None) -> list[Property]:
+    """Every property of the actor's host in the order they were added, or just `property_id` (NotFound
+    for another host's)."""
+    if property_id is not None:
+        return [await owned_property(uow, ctx, property_id)]
+    props: list[Property] = []
+    while batch := await uow.properties.list_for_host(ctx.actor.host_id, limit=PROPERTY_PAGE, offset=len(props)):
+        props += batch
+    return props
 
 
 async def owned_task(uow: UnitOfWork, ctx: ToolContext, task_id: str) -> tuple[Task, Property]:
